@@ -1,0 +1,309 @@
+"""One TCI session: IPython's InteractiveShell behind a line protocol on pipes.
+
+The server starts one of these per session. Requests arrive on stdin as one
+JSON object per line, `{"code": "..."}`; each is answered on stdout with one
+line, `{"outputs": [...]}`, holding TCI outputs (`stdout`, `stderr`, `error`,
+`display_data`, `execute_result`) in the order they happened. Before the
+first request the driver writes `{"ready": true}`.
+
+The protocol pipes are moved off fds 0/1/2 at start-up so that user code
+(print, input, os.system, C extensions) can never write into the protocol;
+what the code writes to fd 1 or 2 is read back and kept as stdout/stderr.
+"""
+
+import json
+import os
+import sys
+import threading
+
+PROTOCOL_IN = os.fdopen(os.dup(0), "rb", buffering=0)
+PROTOCOL_OUT = os.fdopen(os.dup(1), "wb")
+DEFAULT_OUTPUT_CAP = 1 << 20
+
+
+def send(message):
+    PROTOCOL_OUT.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
+    PROTOCOL_OUT.flush()
+
+
+def apply_memory_limit():
+    limit = int(os.environ.get("TCI_MEMORY_LIMIT_BYTES", "0"))
+    if limit > 0:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class Outputs:
+    """The outputs of one execution, with adjacent stream chunks merged and
+    a cap on their total size so runaway printing cannot exhaust memory."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        self.items = []
+        self.size = 0
+        self.truncated = False
+        self.lock = threading.Lock()
+
+    def _admit(self, size):
+        if self.truncated:
+            return False
+        if self.size + size > self.cap:
+            self.truncated = True
+            return False
+        self.size += size
+        return True
+
+    def stream(self, name, text):
+        if not text:
+            return
+        with self.lock:
+            if not self._admit(len(text.encode("utf-8", "replace"))):
+                return
+            last = self.items[-1] if self.items else None
+            if last is not None and last["type"] == name:
+                last["data"] += text
+            else:
+                self.items.append({"type": name, "data": text})
+
+    def rich(self, kind, bundle):
+        size = sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in bundle.values())
+        with self.lock:
+            if self._admit(size):
+                self.items.append({"type": kind, "data": bundle})
+
+    def error(self, text):
+        with self.lock:
+            # A traceback is always kept: it explains why the cell stopped.
+            self.items.append({"type": "error", "data": text})
+
+    def finish(self):
+        if self.truncated:
+            mib = self.cap / (1 << 20)
+            self.items.append(
+                {
+                    "type": "stderr",
+                    "data": f"\n[output truncated: this execution printed more than {mib:g} MiB]\n",
+                }
+            )
+        return self.items
+
+
+CURRENT = Outputs(DEFAULT_OUTPUT_CAP)
+
+
+class StreamToOutputs:
+    """sys.stdout / sys.stderr for user code."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, name):
+        self.name = name
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        CURRENT.stream(self.name, text)
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def fileno(self):
+        return 1 if self.name == "stdout" else 2
+
+
+class NoInput:
+    """sys.stdin: a TCI request cannot answer input(), so say so at once."""
+
+    encoding = "utf-8"
+
+    def readline(self, *args):
+        raise EOFError("input() is not available: the code runs without a terminal")
+
+    read = readline
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        return 0
+
+
+FLUSH_MARKER = b"\x00tci-flush\x00"
+
+
+class CapturedFd:
+    """Points `fd` at a pipe and copies what arrives to the current outputs,
+    so subprocesses and C code writing to fd 1/2 are captured too."""
+
+    def __init__(self, fd, name):
+        self.fd = fd
+        self.name = name
+        self.flushed = threading.Event()
+        read_end, write_end = os.pipe()
+        os.dup2(write_end, fd)
+        os.close(write_end)
+        self.read_end = read_end
+        threading.Thread(target=self.pump, name=f"capture-{name}", daemon=True).start()
+
+    def flush(self, timeout=1.0):
+        """Waits until everything written to the fd so far has been kept: a
+        marker written now arrives after it."""
+        self.flushed.clear()
+        os.write(self.fd, FLUSH_MARKER)
+        self.flushed.wait(timeout)
+
+    def pump(self):
+        pending = b""
+        while True:
+            chunk = os.read(self.read_end, 65536)
+            if not chunk:
+                return
+            pending += chunk
+            while FLUSH_MARKER in pending:
+                before, pending = pending.split(FLUSH_MARKER, 1)
+                self.emit(before)
+                self.flushed.set()
+            # Hold back what could be the start of a marker or of a UTF-8
+            # character cut in two by the pipe.
+            keep = self.partial_tail(pending)
+            self.emit(pending[: len(pending) - keep])
+            pending = pending[len(pending) - keep :]
+
+    @staticmethod
+    def partial_tail(data):
+        for size in range(min(len(FLUSH_MARKER) - 1, len(data)), 0, -1):
+            if FLUSH_MARKER.startswith(data[-size:]):
+                return size
+        for size in range(1, min(4, len(data) + 1)):
+            byte = data[-size]
+            if byte & 0xC0 == 0xC0:  # a lead byte: is its sequence complete?
+                needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+                return size if size < needed else 0
+            if byte & 0xC0 != 0x80:
+                return 0
+        return 0
+
+    def emit(self, data):
+        if data:
+            CURRENT.stream(self.name, data.decode("utf-8", "replace"))
+
+
+def build_shell():
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+
+    class Publisher(DisplayPublisher):
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
+            CURRENT.rich("display_data", dict(data))
+
+        def clear_output(self, wait=False):
+            pass
+
+    class ResultHook(DisplayHook):
+        def write_output_prompt(self):
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None):
+            CURRENT.rich("execute_result", dict(format_dict))
+
+        def finish_displayhook(self):
+            pass
+
+    class Shell(InteractiveShell):
+        def _showtraceback(self, etype, evalue, stb):
+            CURRENT.error("\n".join(stb))
+
+        def enable_gui(self, gui=None):
+            pass
+
+    from traitlets.config import Config
+
+    config = Config()
+    # No history database: sessions are throwaway and may share IPYTHONDIR.
+    config.HistoryManager.enabled = False
+    return Shell.instance(
+        config=config,
+        displayhook_class=ResultHook,
+        display_pub_class=Publisher,
+        colors=colour_scheme(),
+    )
+
+
+def colour_scheme():
+    # IPython 9 renamed its colour schemes to lower case.
+    import IPython
+
+    return "linux" if IPython.version_info[0] >= 9 else "Linux"
+
+
+def flush_open_figures():
+    """Shows figures still open at the end of a cell, as Jupyter does, when
+    the code used pyplot without `plt.show()`."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    try:
+        from matplotlib_inline.backend_inline import flush_figures
+
+        flush_figures()
+    except Exception:  # pragma: no cover - matplotlib internals vary
+        pass
+
+
+def main():
+    apply_memory_limit()
+    cap = int(os.environ.get("TCI_OUTPUT_CAP_BYTES", DEFAULT_OUTPUT_CAP))
+    # Inline figures are PNG bundles, exactly what Jupyter returns.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    captured = [CapturedFd(1, "stdout"), CapturedFd(2, "stderr")]
+    sys.stdin = NoInput()
+    sys.stdout = StreamToOutputs("stdout")
+    sys.stderr = StreamToOutputs("stderr")
+
+    shell = build_shell()
+    send({"ready": True, "pid": os.getpid()})
+
+    global CURRENT
+    while True:
+        try:
+            line = PROTOCOL_IN.readline()
+        except KeyboardInterrupt:
+            # An interrupt that lands between executions has nothing to stop.
+            continue
+        if not line:
+            return
+        request = json.loads(line)
+        CURRENT = Outputs(cap)
+        try:
+            shell.run_cell(request["code"], store_history=True)
+            flush_open_figures()
+        except KeyboardInterrupt:
+            CURRENT.error("KeyboardInterrupt: execution interrupted")
+        for fd in captured:
+            fd.flush()
+        send({"outputs": CURRENT.finish()})
+
+
+if __name__ == "__main__":
+    main()

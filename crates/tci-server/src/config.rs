@@ -1,0 +1,114 @@
+//! Command-line flags and environment variables, with their defaults. The
+//! README's configuration table mirrors this file.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::local::LocalConfig;
+
+#[derive(Clone, Debug, Parser)]
+#[command(name = "tci-server", version, about)]
+pub struct Config {
+    /// Address to listen on. Anything but loopback exposes code execution to
+    /// the network: pair it with --token.
+    #[arg(long, env = "TCI_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Folder of the built app (`trunk build --release` output).
+    #[arg(long, env = "TCI_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Require `Authorization: Bearer <token>` on the /tci API.
+    #[arg(long, env = "TCI_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Largest request body accepted, in bytes (files are sent inline).
+    #[arg(long, env = "TCI_BODY_LIMIT", default_value_t = 16 << 20)]
+    pub body_limit: usize,
+
+    #[command(flatten)]
+    pub local: LocalArgs,
+}
+
+/// Settings of the local backend (Python sessions on this machine).
+#[derive(Clone, Debug, clap::Args)]
+pub struct LocalArgs {
+    /// Python interpreter with IPython installed (the start script makes a
+    /// virtualenv at .venv).
+    #[arg(long, env = "TCI_PYTHON", default_value = ".venv/bin/python")]
+    pub python: PathBuf,
+
+    /// Where session working directories are made (default: a fresh
+    /// temporary folder).
+    #[arg(long, env = "TCI_WORK_DIR")]
+    pub work_dir: Option<PathBuf>,
+
+    /// Interpreters kept started and waiting for new sessions.
+    #[arg(long, env = "TCI_POOL_SIZE", default_value_t = 2)]
+    pub pool_size: usize,
+
+    /// Live sessions at most; a new session beyond it is refused with 503.
+    #[arg(long, env = "TCI_MAX_SESSIONS", default_value_t = 32)]
+    pub max_sessions: usize,
+
+    /// Minutes a session lives after it starts.
+    #[arg(long, env = "TCI_SESSION_MINUTES", default_value_t = 60)]
+    pub session_minutes: u64,
+
+    /// Minutes without an execution after which a session ends.
+    #[arg(long, env = "TCI_IDLE_MINUTES", default_value_t = 30)]
+    pub idle_minutes: u64,
+
+    /// Seconds one execution may run before it is interrupted.
+    #[arg(long, env = "TCI_EXEC_TIMEOUT", default_value_t = 120.0)]
+    pub exec_timeout: f64,
+
+    /// Seconds an interrupted execution gets to stop before its session is
+    /// killed.
+    #[arg(long, env = "TCI_INTERRUPT_GRACE", default_value_t = 3.0)]
+    pub interrupt_grace: f64,
+
+    /// Bytes of output one execution may produce; the rest is dropped with
+    /// a visible marker.
+    #[arg(long, env = "TCI_OUTPUT_CAP", default_value_t = 1 << 20)]
+    pub output_cap: usize,
+
+    /// Address-space limit of a session's Python process, in MiB (0: none).
+    #[arg(long, env = "TCI_MEMORY_MIB", default_value_t = 1024)]
+    pub memory_mib: u64,
+
+    /// Run sessions in bubblewrap (read-only root, no network, only their own
+    /// folder writable): `auto` uses it when `bwrap` works, `on` requires it.
+    #[arg(long, env = "TCI_SANDBOX", value_enum, default_value_t = SandboxChoice::Auto)]
+    pub sandbox: SandboxChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SandboxChoice {
+    Auto,
+    On,
+    Off,
+}
+
+impl LocalArgs {
+    pub fn to_local_config(&self, work_root: PathBuf, sandbox: bool) -> LocalConfig {
+        LocalConfig {
+            // Absolute but not canonical: a virtualenv's python is a symlink
+            // whose own path is what selects the environment.
+            python: std::path::absolute(&self.python).unwrap_or_else(|_| self.python.clone()),
+            work_root,
+            pool_size: self.pool_size,
+            max_sessions: self.max_sessions,
+            session_lifetime: Duration::from_secs(self.session_minutes * 60),
+            idle_timeout: Duration::from_secs(self.idle_minutes * 60),
+            exec_timeout: Duration::from_secs_f64(self.exec_timeout),
+            interrupt_grace: Duration::from_secs_f64(self.interrupt_grace),
+            output_cap: self.output_cap,
+            memory_limit: (self.memory_mib > 0).then(|| self.memory_mib << 20),
+            sandbox,
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The one path from a failure to an HTTP response: every error the API
+//! returns is JSON in Together's shapes (see `tci_api::ApiError`). Details of
+//! server-side failures are logged, never sent to the client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tci_api::ApiError;
+
+use crate::local::ExecuteError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiFailure {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("request body is larger than this server accepts (see --body-limit)")]
+    TooLarge,
+    #[error("missing or wrong bearer token")]
+    Unauthorized,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error(transparent)]
+    Execute(#[from] ExecuteError),
+}
+
+impl ApiFailure {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        use ExecuteError as E;
+        match self {
+            ApiFailure::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request_error", "invalid_json"),
+            ApiFailure::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_error", "invalid_request"),
+            ApiFailure::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large"),
+            ApiFailure::Unauthorized => (StatusCode::UNAUTHORIZED, "authentication_error", "invalid_api_key"),
+            ApiFailure::NotFound(_) => (StatusCode::NOT_FOUND, "invalid_request_error", "not_found"),
+            ApiFailure::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "invalid_request_error", "method_not_allowed"),
+            ApiFailure::Execute(E::UnknownSession(_)) => (StatusCode::NOT_FOUND, "invalid_request_error", "session_not_found"),
+            ApiFailure::Execute(E::File(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_error", "invalid_file"),
+            ApiFailure::Execute(E::TooManySessions(_)) => (StatusCode::SERVICE_UNAVAILABLE, "server_error", "too_many_sessions"),
+            ApiFailure::Execute(E::Unavailable(_)) => (StatusCode::SERVICE_UNAVAILABLE, "server_error", "interpreter_unavailable"),
+        }
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let (status, kind, code) = self.parts();
+        let message = match &self {
+            ApiFailure::Execute(ExecuteError::Unavailable(error)) => {
+                tracing::error!(%error, "could not start a Python session");
+                "could not start a Python session; the server log says why".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut response = (status, axum::Json(ApiError::new(message, kind, code))).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

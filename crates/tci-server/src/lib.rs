@@ -1,0 +1,118 @@
+//! tci-server: serves the playground and answers Together's Code
+//! Interpreter API at `/v1/tci/*`, with Python sessions on this machine
+//! (the local backend).
+//!
+//! `main.rs` only parses flags; [`run`] wires the pieces and [`routes::app`]
+//! is the router that tests drive directly.
+
+pub mod config;
+pub mod error;
+pub mod local;
+pub mod routes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use config::{Config, SandboxChoice};
+use local::{LocalBackend, StartError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error(
+        "the local backend cannot start Python sessions: {0}\n\
+         Run `bash scripts/start.sh` (it makes .venv with IPython), or point --python / TCI_PYTHON at a Python that has the packages of requirements.txt."
+    )]
+    Python(StartError),
+    #[error("--sandbox on was asked for, but bubblewrap does not work here: {0}")]
+    Sandbox(String),
+    #[error("cannot create the session folder {0}: {1}")]
+    WorkDir(String, std::io::Error),
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Starts everything and serves until Ctrl+C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), ServerError> {
+    let sandbox = match config.local.sandbox {
+        SandboxChoice::Off => false,
+        SandboxChoice::Auto => bubblewrap_works().is_ok(),
+        SandboxChoice::On => {
+            bubblewrap_works().map_err(ServerError::Sandbox)?;
+            true
+        }
+    };
+    // A temporary work root is removed when the server stops.
+    let (work_root, _work_root_guard) = match &config.local.work_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|error| ServerError::WorkDir(dir.display().to_string(), error))?;
+            (dir.canonicalize().unwrap_or_else(|_| dir.clone()), None)
+        }
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("tci-sessions-")
+                .tempdir()
+                .map_err(|error| ServerError::WorkDir("(temporary)".into(), error))?;
+            (dir.path().to_path_buf(), Some(dir))
+        }
+    };
+    let backend = LocalBackend::start(config.local.to_local_config(work_root, sandbox))
+        .await
+        .map_err(ServerError::Python)?;
+
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|error| ServerError::Bind(config.bind, error))?;
+    let address = listener.local_addr().map_err(ServerError::Serve)?;
+    if !address.ip().is_loopback() && config.token.is_none() {
+        tracing::warn!(
+            "listening on {address} WITHOUT a token: anyone who can reach this address can run arbitrary code on this machine. Pass --token or bind to 127.0.0.1."
+        );
+    }
+    if !config.dist.join("index.html").exists() {
+        tracing::warn!(
+            "no built app in {}: the API works, the page does not (run `trunk build --release`)",
+            config.dist.display()
+        );
+    }
+    // Printed on stdout, whatever the log level: scripts and tests read it.
+    println!(
+        "TCI playground: http://{address}/  (backend: local Python, sandbox: {})",
+        if sandbox { "bubblewrap" } else { "off" }
+    );
+
+    let state = routes::AppState {
+        backend,
+        token: config.token.map(Arc::from),
+    };
+    let app = routes::app(state, &config.dist, config.body_limit);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServerError::Serve)
+}
+
+fn bubblewrap_works() -> Result<(), String> {
+    let output = std::process::Command::new("bwrap")
+        .args(["--ro-bind", "/", "/", "--unshare-net", "--die-with-parent", "true"])
+        .output()
+        .map_err(|error| format!("bwrap: {error}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
+    }
+}
+
+async fn shutdown_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler installs");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+}

@@ -1,0 +1,366 @@
+//! The local backend: Together's Code Interpreter API answered by Python
+//! sessions on this machine, so the playground works with no key and no
+//! internet.
+//!
+//! A session is one interpreter process plus its own working folder. Its
+//! executions run one at a time in arrival order (a fair async mutex);
+//! sessions run in parallel. A small pool of started interpreters makes a
+//! new session's first execution as fast as any other. Sessions end when
+//! their lifetime or idle time runs out, when their process dies, or when an
+//! execution ignores an interrupt; then their folder is removed.
+
+mod files;
+mod interpreter;
+mod pool;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tci_api::Output;
+
+pub use files::{FileError, SessionFile};
+pub use interpreter::StartError;
+use interpreter::{Interpreter, Launch, RunOutcome};
+use pool::Pool;
+
+/// Settings of the local backend; see `config.rs` for their defaults.
+#[derive(Clone, Debug)]
+pub struct LocalConfig {
+    pub python: PathBuf,
+    pub work_root: PathBuf,
+    pub pool_size: usize,
+    pub max_sessions: usize,
+    pub session_lifetime: Duration,
+    pub idle_timeout: Duration,
+    pub exec_timeout: Duration,
+    pub interrupt_grace: Duration,
+    pub output_cap: usize,
+    pub memory_limit: Option<u64>,
+    pub sandbox: bool,
+}
+
+/// One request to run code.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    pub code: String,
+    pub session_id: Option<String>,
+    pub files: Vec<SessionFile>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Executed {
+    pub session_id: String,
+    pub outputs: Vec<Output>,
+}
+
+/// A live session as `GET /tci/sessions` lists it; times in microseconds
+/// since the Unix epoch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub id: String,
+    pub execute_count: u64,
+    pub started_at: i64,
+    pub last_execute_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExecuteError {
+    #[error("session {0} does not exist or has expired; run without session_id to start a new one")]
+    UnknownSession(String),
+    #[error("all {0} sessions are in use; try again when one expires")]
+    TooManySessions(usize),
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("could not start a Python session: {0}")]
+    Unavailable(#[from] StartError),
+}
+
+#[derive(Clone, Debug)]
+pub struct LocalBackend {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: LocalConfig,
+    registry: Mutex<Registry>,
+    pool: Pool,
+}
+
+#[derive(Debug, Default)]
+struct Registry {
+    sessions: HashMap<String, Arc<Session>>,
+    /// New sessions waiting for an interpreter; they count against the cap.
+    starting: usize,
+}
+
+#[derive(Debug)]
+struct Session {
+    id: String,
+    dir: PathBuf,
+    started_at: i64,
+    activity: Mutex<Activity>,
+    /// `None` once the process has ended.
+    interpreter: tokio::sync::Mutex<Option<Interpreter>>,
+}
+
+#[derive(Debug)]
+struct Activity {
+    execute_count: u64,
+    last_execute_at: i64,
+}
+
+impl LocalBackend {
+    /// Checks that Python and IPython work (one clear error if not), then
+    /// starts the pool and the task that ends expired sessions.
+    pub async fn start(config: LocalConfig) -> Result<Self, StartError> {
+        let cache_dir = config.work_root.join(".cache");
+        std::fs::create_dir_all(&cache_dir).map_err(|source| StartError::Spawn {
+            python: format!("(creating {})", cache_dir.display()),
+            source,
+        })?;
+        let launch = Launch {
+            python: config.python.clone(),
+            output_cap: config.output_cap,
+            memory_limit: config.memory_limit,
+            sandbox_cache: config.sandbox.then(|| cache_dir.clone()),
+            cache_dir,
+        };
+        let pool = Pool::new(launch, config.work_root.clone(), config.pool_size);
+        // The first interpreter proves the environment works; it then waits
+        // in the pool for the first session.
+        pool.warm_one().await?;
+        let backend = LocalBackend {
+            inner: Arc::new(Inner {
+                config,
+                registry: Mutex::default(),
+                pool,
+            }),
+        };
+        backend.inner.pool.keep_filled();
+        backend.spawn_reaper();
+        Ok(backend)
+    }
+
+    pub fn config(&self) -> &LocalConfig {
+        &self.inner.config
+    }
+
+    pub async fn execute(&self, execution: Execution) -> Result<Executed, ExecuteError> {
+        for file in &execution.files {
+            files::relative_path(&file.name)?;
+        }
+        let session = match &execution.session_id {
+            Some(id) => self.live_session(id)?,
+            None => self.new_session().await?,
+        };
+        let mut interpreter = session.interpreter.lock().await;
+        let Some(running) = interpreter.as_mut() else {
+            return Err(ExecuteError::UnknownSession(session.id.clone()));
+        };
+        if !execution.files.is_empty() {
+            let dir = session.dir.clone();
+            let files = execution.files;
+            tokio::task::spawn_blocking(move || files::write_all(&dir, &files))
+                .await
+                .map_err(|error| FileError::Write(String::new(), error.to_string()))??;
+        }
+        let config = &self.inner.config;
+        let outcome = running
+            .run(&execution.code, config.exec_timeout, config.interrupt_grace)
+            .await;
+        {
+            let mut activity = lock(&session.activity);
+            activity.execute_count += 1;
+            activity.last_execute_at = now_micros();
+        }
+        let outputs = match outcome {
+            RunOutcome::Finished(outputs) => outputs,
+            RunOutcome::Ended(outputs) => {
+                interpreter.take();
+                lock(&self.inner.registry).sessions.remove(&session.id);
+                tracing::info!(session = %session.id, "session ended by its execution");
+                outputs
+            }
+        };
+        Ok(Executed {
+            session_id: session.id.clone(),
+            outputs,
+        })
+    }
+
+    pub fn sessions(&self) -> Vec<SessionSummary> {
+        let registry = lock(&self.inner.registry);
+        let mut sessions: Vec<_> = registry
+            .sessions
+            .values()
+            .map(|session| session.summary(&self.inner.config))
+            .collect();
+        sessions.sort_by_key(|session| session.started_at);
+        sessions
+    }
+
+    /// Resident memory of every live session's interpreter, for benchmarks.
+    pub async fn resident_bytes(&self) -> Vec<u64> {
+        let sessions: Vec<_> = lock(&self.inner.registry).sessions.values().cloned().collect();
+        let mut sizes = Vec::new();
+        for session in sessions {
+            if let Some(bytes) = session.interpreter.lock().await.as_ref().and_then(Interpreter::resident_bytes) {
+                sizes.push(bytes);
+            }
+        }
+        sizes
+    }
+
+    fn live_session(&self, id: &str) -> Result<Arc<Session>, ExecuteError> {
+        let mut registry = lock(&self.inner.registry);
+        let session = registry
+            .sessions
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ExecuteError::UnknownSession(id.to_owned()))?;
+        if session.summary(&self.inner.config).expires_at <= now_micros() {
+            registry.sessions.remove(id);
+            return Err(ExecuteError::UnknownSession(id.to_owned()));
+        }
+        Ok(session)
+    }
+
+    async fn new_session(&self) -> Result<Arc<Session>, ExecuteError> {
+        {
+            let mut registry = lock(&self.inner.registry);
+            let limit = self.inner.config.max_sessions;
+            if registry.sessions.len() + registry.starting >= limit {
+                return Err(ExecuteError::TooManySessions(limit));
+            }
+            registry.starting += 1;
+        }
+        let warm = self.inner.pool.take().await;
+        let mut registry = lock(&self.inner.registry);
+        registry.starting -= 1;
+        let (interpreter, dir) = warm?;
+        let now = now_micros();
+        let session = Arc::new(Session {
+            id: new_session_id(),
+            dir,
+            started_at: now,
+            activity: Mutex::new(Activity {
+                execute_count: 0,
+                last_execute_at: now,
+            }),
+            interpreter: tokio::sync::Mutex::new(Some(interpreter)),
+        });
+        registry.sessions.insert(session.id.clone(), session.clone());
+        tracing::info!(session = %session.id, "session started");
+        Ok(session)
+    }
+
+    fn spawn_reaper(&self) {
+        let backend = Arc::downgrade(&self.inner);
+        let config = &self.inner.config;
+        let period = (config.idle_timeout.min(config.session_lifetime) / 10)
+            .clamp(Duration::from_millis(100), Duration::from_secs(10));
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(period).await;
+                let Some(inner) = backend.upgrade() else { return };
+                let now = now_micros();
+                lock(&inner.registry).sessions.retain(|id, session| {
+                    let alive = session.summary(&inner.config).expires_at > now;
+                    if !alive {
+                        tracing::info!(session = %id, "session expired");
+                    }
+                    alive
+                });
+            }
+        });
+    }
+}
+
+impl Session {
+    fn summary(&self, config: &LocalConfig) -> SessionSummary {
+        let activity = lock(&self.activity);
+        let lifetime_end = self.started_at + micros(config.session_lifetime);
+        let idle_end = activity.last_execute_at + micros(config.idle_timeout);
+        SessionSummary {
+            id: self.id.clone(),
+            execute_count: activity.execute_count,
+            started_at: self.started_at,
+            last_execute_at: activity.last_execute_at,
+            expires_at: lifetime_end.min(idle_end),
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // The interpreter (dropped with the session) kills its process group;
+        // the folder goes too.
+        if let Err(error) = std::fs::remove_dir_all(&self.dir) {
+            tracing::warn!(session = %self.id, %error, "could not remove the session folder");
+        }
+    }
+}
+
+/// `ses_` and 21 random base-62 characters, the shape of Together's ids
+/// (about 125 bits: unguessable).
+fn new_session_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut id = String::from("ses_");
+    let mut bytes = [0u8; 64];
+    while id.len() < 25 {
+        getrandom::fill(&mut bytes).expect("the OS random source works");
+        // Rejection sampling keeps every character equally likely.
+        for byte in bytes.iter().filter(|byte| **byte < 248) {
+            if id.len() == 25 {
+                break;
+            }
+            id.push(ALPHABET[usize::from(*byte) % 62] as char);
+        }
+    }
+    id
+}
+
+pub(crate) fn now_micros() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| micros(since))
+}
+
+fn micros(duration: Duration) -> i64 {
+    i64::try_from(duration.as_micros()).unwrap_or(i64::MAX)
+}
+
+/// Locks a std mutex; a panic elsewhere while holding it leaves plain data
+/// that is still consistent, so poisoning is ignored.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids_look_like_togethers_and_differ() {
+        let ids: std::collections::HashSet<_> = (0..1000).map(|_| new_session_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in ids {
+            assert_eq!(id.len(), 25);
+            assert!(id.starts_with("ses_"));
+            assert!(id[4..].bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
+        }
+    }
+
+    #[test]
+    fn sandbox_args_make_only_the_session_writable() {
+        let args = interpreter::sandbox_args("/w/s1".as_ref(), "/w/.cache".as_ref());
+        let text: Vec<_> = args.iter().map(|arg| arg.to_string_lossy().into_owned()).collect();
+        assert!(text.windows(3).any(|w| w == ["--ro-bind", "/", "/"]));
+        assert!(text.windows(3).any(|w| w == ["--bind", "/w/s1", "/w/s1"]));
+        assert!(text.contains(&"--unshare-net".to_string()));
+    }
+}

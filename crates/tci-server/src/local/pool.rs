@@ -1,0 +1,111 @@
+//! Interpreters started ahead of time, each with its own folder, so that a
+//! new session does not wait ~150 ms for Python and IPython to load.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::interpreter::{Interpreter, Launch, StartError};
+use super::lock;
+
+#[derive(Debug)]
+pub struct Pool {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    launch: Launch,
+    work_root: PathBuf,
+    size: usize,
+    ready: Mutex<Vec<(Interpreter, PathBuf)>>,
+    taken: Arc<Notify>,
+}
+
+impl Pool {
+    pub fn new(launch: Launch, work_root: PathBuf, size: usize) -> Self {
+        Pool {
+            shared: Arc::new(Shared {
+                launch,
+                work_root,
+                size,
+                ready: Mutex::default(),
+                taken: Arc::new(Notify::new()),
+            }),
+        }
+    }
+
+    /// Starts one interpreter into the pool, reporting why if it fails.
+    pub async fn warm_one(&self) -> Result<(), StartError> {
+        let warm = self.shared.start().await?;
+        lock(&self.shared.ready).push(warm);
+        Ok(())
+    }
+
+    /// Keeps the pool at its size in the background for as long as it lives.
+    pub fn keep_filled(&self) {
+        let shared = Arc::downgrade(&self.shared);
+        tokio::spawn(async move {
+            loop {
+                let Some(pool) = shared.upgrade() else { return };
+                let missing = pool.size.saturating_sub(lock(&pool.ready).len());
+                if missing == 0 {
+                    let taken = pool.taken.clone();
+                    drop(pool);
+                    taken.notified().await;
+                    continue;
+                }
+                match pool.start().await {
+                    Ok(warm) => lock(&pool.ready).push(warm),
+                    Err(error) => {
+                        tracing::error!(%error, "could not start a pooled interpreter");
+                        drop(pool);
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                    }
+                }
+            }
+        });
+    }
+
+    /// A started interpreter and its folder: from the pool when one is
+    /// waiting, otherwise started now.
+    pub async fn take(&self) -> Result<(Interpreter, PathBuf), StartError> {
+        let warm = lock(&self.shared.ready).pop();
+        self.shared.taken.notify_one();
+        match warm {
+            Some(warm) => Ok(warm),
+            None => self.shared.start().await,
+        }
+    }
+}
+
+impl Shared {
+    async fn start(&self) -> Result<(Interpreter, PathBuf), StartError> {
+        let dir = tempfile::Builder::new()
+            .prefix("session-")
+            .tempdir_in(&self.work_root)
+            .map_err(|source| StartError::Spawn {
+                python: format!("(creating a folder in {})", self.work_root.display()),
+                source,
+            })?
+            .keep();
+        match Interpreter::start(&self.launch, &dir).await {
+            Ok(interpreter) => Ok((interpreter, dir)),
+            Err(error) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                Err(error)
+            }
+        }
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        for (interpreter, dir) in lock(&self.ready).drain(..) {
+            drop(interpreter);
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

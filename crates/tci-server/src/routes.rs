@@ -1,0 +1,180 @@
+//! HTTP routes: Together's `/tci` API (with and without `/v1`), the app's
+//! `config.json`, a health check, and the built app with an SPA fallback.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use serde::de::DeserializeOwned;
+use tci_api::{
+    ExecuteRequest, ExecuteResponse, FileEncoding, Nullable, SessionInfo, SessionList,
+    SessionListResponse, timestamp,
+};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiFailure;
+use crate::local::{Execution, LocalBackend, SessionFile, SessionSummary};
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub backend: LocalBackend,
+    pub token: Option<Arc<str>>,
+}
+
+/// The whole server as a router, for `axum::serve` and for tests.
+pub fn app(state: AppState, dist: &Path, body_limit: usize) -> Router {
+    let api = Router::new()
+        .route("/tci/execute", post(execute))
+        .route("/tci/sessions", get(sessions))
+        .route("/tci/{*rest}", any(unknown_api_path))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .with_state(state.clone());
+    let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    Router::new()
+        .nest("/v1", api.clone())
+        .merge(api)
+        .route("/v1/{*rest}", any(unknown_api_path))
+        .route("/config.json", get(app_config))
+        .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .with_state(state)
+        .fallback_service(spa)
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn execute(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<ExecuteRequest>,
+) -> Result<Json<ExecuteResponse>, ApiFailure> {
+    let files = request
+        .files
+        .unwrap_or_default()
+        .into_iter()
+        .map(|file| {
+            let contents = match file.encoding {
+                FileEncoding::String => file.content.into_bytes(),
+                FileEncoding::Base64 => base64::engine::general_purpose::STANDARD
+                    .decode(file.content.trim())
+                    .map_err(|error| {
+                        ApiFailure::Unprocessable(format!(
+                            "file {:?}: content is not valid base64 ({error})",
+                            file.name
+                        ))
+                    })?,
+            };
+            Ok(SessionFile {
+                name: file.name,
+                contents,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiFailure>>()?;
+    let executed = state
+        .backend
+        .execute(Execution {
+            code: request.code,
+            session_id: request.session_id,
+            files,
+        })
+        .await?;
+    Ok(Json(ExecuteResponse::success(
+        executed.session_id,
+        executed.outputs,
+    )))
+}
+
+async fn sessions(State(state): State<AppState>) -> Json<SessionListResponse> {
+    let sessions = state.backend.sessions().into_iter().map(session_info).collect();
+    Json(SessionListResponse {
+        data: Nullable::Value(SessionList { sessions }),
+        ..Default::default()
+    })
+}
+
+fn session_info(session: SessionSummary) -> SessionInfo {
+    SessionInfo {
+        id: session.id,
+        execute_count: session.execute_count,
+        started_at: timestamp::format_micros(session.started_at),
+        last_execute_at: timestamp::format_micros(session.last_execute_at),
+        expires_at: timestamp::format_micros(session.expires_at),
+    }
+}
+
+/// Tells the app that this server fronts the API, so it asks for no key
+/// (unless the server itself wants a token).
+async fn app_config(State(state): State<AppState>) -> Response {
+    let body = Json(serde_json::json!({
+        "apiBase": "/v1",
+        "keyRequired": state.token.is_some(),
+        "backend": "local",
+    }));
+    ([(header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+async fn unknown_api_path(request: Request) -> ApiFailure {
+    ApiFailure::NotFound(format!("no API endpoint at {}", request.uri().path()))
+}
+
+async fn method_not_allowed(request: Request) -> ApiFailure {
+    ApiFailure::MethodNotAllowed(format!(
+        "{} is not allowed on {}",
+        request.method(),
+        request.uri().path()
+    ))
+}
+
+async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if let Some(token) = &state.token {
+        let presented = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "));
+        if !presented.is_some_and(|presented| constant_time_eq(presented.as_bytes(), token.as_bytes())) {
+            return ApiFailure::Unauthorized.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A JSON body whose every rejection is a Together-shaped error: 400 for
+/// malformed JSON, 422 for the wrong fields, 413 over the size limit. The
+/// Content-Type is not required: curl users often forget it.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiFailure> {
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiFailure::TooLarge
+            } else {
+                ApiFailure::BadRequest(rejection.body_text())
+            }
+        })?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|error| {
+            use serde_json::error::Category;
+            match error.classify() {
+                Category::Data => ApiFailure::Unprocessable(format!("invalid request body: {error}")),
+                Category::Syntax | Category::Eof | Category::Io => {
+                    ApiFailure::BadRequest(format!("request body is not valid JSON: {error}"))
+                }
+            }
+        })
+    }
+}
