@@ -20,7 +20,11 @@ pub fn examples() -> Vec<(String, Value)> {
             let text = std::fs::read_to_string(&path).expect("example is readable");
             let json = serde_json::from_str(&text)
                 .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()));
-            let name = path.file_name().expect("file name").to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
             (name, json)
         })
         .collect();

@@ -143,13 +143,20 @@ mod tests {
             (json!({"errors": ["bad key"]}), "bad key"),
             (json!({"errors": [{"message": "gone", "code": 1}]}), "gone"),
             (json!({"errors": "<unknown>"}), "<unknown>"),
-            (json!({"error": {"message": "Invalid API key", "type": "auth"}}), "Invalid API key"),
+            (
+                json!({"error": {"message": "Invalid API key", "type": "auth"}}),
+                "Invalid API key",
+            ),
             (json!({"error": "plain"}), "plain"),
             (json!({"detail": "Not Found"}), "Not Found"),
             (json!({"message": "rate limited"}), "rate limited"),
         ];
         for (body, expected) in cases {
-            assert_eq!(message_from_error_body(&body).as_deref(), Some(expected), "{body}");
+            assert_eq!(
+                message_from_error_body(&body).as_deref(),
+                Some(expected),
+                "{body}"
+            );
         }
         assert_eq!(message_from_error_body(&json!({"data": {}})), None);
     }
@@ -162,10 +169,18 @@ mod tests {
 
     #[test]
     fn api_error_carries_both_shapes() {
-        let body = serde_json::to_value(ApiError::new("no such session", "invalid_request_error", "session_not_found")).unwrap();
+        let body = serde_json::to_value(ApiError::new(
+            "no such session",
+            "invalid_request_error",
+            "session_not_found",
+        ))
+        .unwrap();
         assert_eq!(body["data"], Value::Null);
         assert_eq!(body["errors"][0]["message"], "no such session");
         assert_eq!(body["error"]["code"], "session_not_found");
-        assert_eq!(message_from_error_body(&body).as_deref(), Some("no such session"));
+        assert_eq!(
+            message_from_error_body(&body).as_deref(),
+            Some("no such session")
+        );
     }
 }

@@ -82,7 +82,10 @@ impl ExecuteResponse {
 
     /// The errors the response reports, if any (an empty list counts as none).
     pub fn error_messages(&self) -> Vec<String> {
-        self.errors.as_ref().map(Errors::messages).unwrap_or_default()
+        self.errors
+            .as_ref()
+            .map(Errors::messages)
+            .unwrap_or_default()
     }
 }
 
@@ -139,13 +142,22 @@ impl<'de> Deserialize<'de> for ExecutionStatus {
 /// One output of an execution, `{type, data}` on the wire.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Output {
-    Stream { name: StreamName, text: String },
+    Stream {
+        name: StreamName,
+        text: String,
+    },
     /// A traceback, possibly with ANSI colour escapes.
     Error(String),
-    Rich { kind: RichKind, bundle: MimeBundle },
+    Rich {
+        kind: RichKind,
+        bundle: MimeBundle,
+    },
     /// An output type this crate does not know, or a known type whose `data`
     /// has an unexpected shape: kept verbatim so it can still be shown.
-    Unknown { kind: String, data: Value },
+    Unknown {
+        kind: String,
+        data: Value,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

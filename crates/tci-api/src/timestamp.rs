@@ -13,7 +13,11 @@ pub fn parse_micros(text: &str) -> Option<i64> {
             .all(|b| b.is_ascii_digit())
             .then(|| digits.parse().ok())?
     };
-    if bytes.len() < 20 || bytes[4] != b'-' || bytes[7] != b'-' || !matches!(bytes[10], b'T' | b't' | b' ') {
+    if bytes.len() < 20
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || !matches!(bytes[10], b'T' | b't' | b' ')
+    {
         return None;
     }
     if bytes[13] != b':' || bytes[16] != b':' {
@@ -21,7 +25,12 @@ pub fn parse_micros(text: &str) -> Option<i64> {
     }
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut rest = &text[19..];
@@ -31,7 +40,11 @@ pub fn parse_micros(text: &str) -> Option<i64> {
         if digits == 0 {
             return None;
         }
-        let padded: String = fraction[..digits].chars().chain(std::iter::repeat('0')).take(6).collect();
+        let padded: String = fraction[..digits]
+            .chars()
+            .chain(std::iter::repeat('0'))
+            .take(6)
+            .collect();
         micros = padded.parse::<i64>().ok()?;
         rest = &fraction[digits..];
     }
@@ -51,7 +64,8 @@ pub fn parse_micros(text: &str) -> Option<i64> {
             sign * (hours * 3600 + minutes * 60)
         }
     };
-    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+        - offset_seconds;
     Some(seconds * 1_000_000 + micros)
 }
 
@@ -85,11 +99,16 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -109,9 +128,16 @@ mod tests {
     #[test]
     fn format_and_parse_round_trip() {
         for micros in [0, 1_741_775_662_125_248, 951_782_400_000_001, -1] {
-            assert_eq!(parse_micros(&format_micros(micros)), Some(micros), "{micros}");
+            assert_eq!(
+                parse_micros(&format_micros(micros)),
+                Some(micros),
+                "{micros}"
+            );
         }
-        assert_eq!(format_micros(1_741_775_662_125_248), "2025-03-12T10:34:22.125248Z");
+        assert_eq!(
+            format_micros(1_741_775_662_125_248),
+            "2025-03-12T10:34:22.125248Z"
+        );
     }
 
     #[test]
@@ -122,7 +148,14 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_timestamp() {
-        for bad in ["", "yesterday", "2025-13-01T00:00:00Z", "2025-01-01T00:00:00", "2025-01-01T00:00:00.Z", "2025-01-01T00:00:00+0000"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2025-13-01T00:00:00Z",
+            "2025-01-01T00:00:00",
+            "2025-01-01T00:00:00.Z",
+            "2025-01-01T00:00:00+0000",
+        ] {
             assert_eq!(parse_micros(bad), None, "{bad}");
         }
     }

@@ -28,7 +28,11 @@ fn vendored_contract_matches_the_shared_one() {
     for file in ["tci-openapi.yaml", "README.md"]
         .into_iter()
         .map(String::from)
-        .chain(contract::examples().into_iter().map(|(name, _)| format!("examples/{name}")))
+        .chain(
+            contract::examples()
+                .into_iter()
+                .map(|(name, _)| format!("examples/{name}")),
+        )
     {
         let ours = std::fs::read(contract::dir().join(&file)).unwrap();
         let theirs = std::fs::read(shared.join(&file)).unwrap();
@@ -67,7 +71,17 @@ fn odd_examples_keep_what_they_say() {
     assert!(bare.errors.is_absent());
 
     let failed_status: ExecuteResponse = parse_example("execute-error-output-sdk-mock.json");
-    assert_eq!(failed_status.data.as_ref().unwrap().status.as_ref().unwrap().as_str(), "error");
+    assert_eq!(
+        failed_status
+            .data
+            .as_ref()
+            .unwrap()
+            .status
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "error"
+    );
 
     let placeholder: ExecuteResponse = parse_example("execute-reference-placeholder.json");
     assert_eq!(placeholder.error_messages(), vec!["<unknown>".to_string()]);
@@ -76,7 +90,10 @@ fn odd_examples_keep_what_they_say() {
     let Output::Rich { bundle, .. } = &docs.data.as_ref().unwrap().outputs[1] else {
         panic!("display_data expected");
     };
-    assert_eq!(bundle.text("text/plain"), Some("<Figure size 640x480 with 1 Axes>"));
+    assert_eq!(
+        bundle.text("text/plain"),
+        Some("<Figure size 640x480 with 1 Axes>")
+    );
     assert!(docs.error_messages().is_empty());
 }
 
@@ -99,10 +116,17 @@ fn unknown_output_types_and_shapes_are_kept() {
 
 #[test]
 fn session_timestamps_in_both_spellings_parse() {
-    for name in ["sessions-list-docs-2025-03.json", "sessions-list-docs-2025-12.json"] {
+    for name in [
+        "sessions-list-docs-2025-03.json",
+        "sessions-list-docs-2025-12.json",
+    ] {
         let list: SessionListResponse = parse_example(name);
         for session in &list.data.as_ref().unwrap().sessions {
-            for stamp in [&session.started_at, &session.last_execute_at, &session.expires_at] {
+            for stamp in [
+                &session.started_at,
+                &session.last_execute_at,
+                &session.expires_at,
+            ] {
                 assert!(timestamp::parse_micros(stamp).is_some(), "{name}: {stamp}");
             }
             let started = timestamp::parse_micros(&session.started_at).unwrap();
@@ -157,7 +181,11 @@ fn what_we_write_validates_against_the_schemas() {
     );
     schemas.assert_valid("ExecuteResponse", &serde_json::to_value(&success).unwrap());
 
-    let failure = ApiError::new("Session ses_x does not exist", "invalid_request_error", "session_not_found");
+    let failure = ApiError::new(
+        "Session ses_x does not exist",
+        "invalid_request_error",
+        "session_not_found",
+    );
     schemas.assert_valid("ExecuteResponse", &serde_json::to_value(&failure).unwrap());
 
     let list = SessionListResponse {
@@ -180,23 +208,55 @@ fn what_we_write_validates_against_the_schemas() {
 fn the_validator_rejects_what_breaks_the_schema() {
     // Guards the guard: a validator that accepts everything proves nothing.
     let schemas = Schemas::load();
-    assert!(!schemas.violations("ExecuteRequest", &json!({"language": "python"})).is_empty());
-    assert!(!schemas.violations("ExecuteRequest", &json!({"code": "1", "language": "ruby"})).is_empty());
-    assert!(!schemas.violations("ExecuteRequest", &json!({"code": "1", "language": "python", "session_id": null})).is_empty());
-    assert!(!schemas.violations("ExecuteResponse", &json!({"data": {"session_id": "s", "outputs": []}})).is_empty());
+    assert!(
+        !schemas
+            .violations("ExecuteRequest", &json!({"language": "python"}))
+            .is_empty()
+    );
+    assert!(
+        !schemas
+            .violations("ExecuteRequest", &json!({"code": "1", "language": "ruby"}))
+            .is_empty()
+    );
+    assert!(
+        !schemas
+            .violations(
+                "ExecuteRequest",
+                &json!({"code": "1", "language": "python", "session_id": null})
+            )
+            .is_empty()
+    );
+    assert!(
+        !schemas
+            .violations(
+                "ExecuteResponse",
+                &json!({"data": {"session_id": "s", "outputs": []}})
+            )
+            .is_empty()
+    );
     assert!(!schemas.violations("ExecuteResponse", &json!({"data": {"session_id": "s", "outputs": [{"type": "stdout", "data": 1}]}, "errors": null})).is_empty());
-    assert!(!schemas.violations("SessionListResponse", &json!({"data": {"sessions": [{"id": "s"}]}})).is_empty());
+    assert!(
+        !schemas
+            .violations(
+                "SessionListResponse",
+                &json!({"data": {"sessions": [{"id": "s"}]}})
+            )
+            .is_empty()
+    );
 }
 
 #[test]
 fn requests_parse_liberally_and_reject_clearly() {
     let minimal: ExecuteRequest = serde_json::from_value(json!({"code": "1"})).unwrap();
     assert_eq!(minimal, ExecuteRequest::python("1", None));
-    let with_null: ExecuteRequest = serde_json::from_value(json!({"code": "1", "session_id": null})).unwrap();
+    let with_null: ExecuteRequest =
+        serde_json::from_value(json!({"code": "1", "session_id": null})).unwrap();
     assert_eq!(with_null.session_id, None);
-    let ruby = serde_json::from_value::<ExecuteRequest>(json!({"code": "1", "language": "ruby"})).unwrap_err();
+    let ruby = serde_json::from_value::<ExecuteRequest>(json!({"code": "1", "language": "ruby"}))
+        .unwrap_err();
     assert!(ruby.to_string().contains("ruby"), "{ruby}");
-    let missing = serde_json::from_value::<ExecuteRequest>(json!({"language": "python"})).unwrap_err();
+    let missing =
+        serde_json::from_value::<ExecuteRequest>(json!({"language": "python"})).unwrap_err();
     assert!(missing.to_string().contains("code"), "{missing}");
     let _: Value = serde_json::to_value(minimal).unwrap();
 }

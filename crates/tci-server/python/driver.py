@@ -43,7 +43,6 @@ class Outputs:
         self.items = []
         self.size = 0
         self.truncated = False
-        self.lock = threading.Lock()
 
     def _admit(self, size):
         if self.truncated:
@@ -55,25 +54,30 @@ class Outputs:
         return True
 
     def stream(self, name, text):
-        if not text:
+        if text:
+            with LOCK:
+                drain_captured()
+                self.append_stream(name, text)
+
+    def append_stream(self, name, text):
+        if not self._admit(len(text.encode("utf-8", "replace"))):
             return
-        with self.lock:
-            if not self._admit(len(text.encode("utf-8", "replace"))):
-                return
-            last = self.items[-1] if self.items else None
-            if last is not None and last["type"] == name:
-                last["data"] += text
-            else:
-                self.items.append({"type": name, "data": text})
+        last = self.items[-1] if self.items else None
+        if last is not None and last["type"] == name:
+            last["data"] += text
+        else:
+            self.items.append({"type": name, "data": text})
 
     def rich(self, kind, bundle):
         size = sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in bundle.values())
-        with self.lock:
+        with LOCK:
+            drain_captured()
             if self._admit(size):
                 self.items.append({"type": kind, "data": bundle})
 
     def error(self, text):
-        with self.lock:
+        with LOCK:
+            drain_captured()
             # A traceback is always kept: it explains why the cell stopped.
             self.items.append({"type": "error", "data": text})
 
@@ -90,6 +94,14 @@ class Outputs:
 
 
 CURRENT = Outputs(DEFAULT_OUTPUT_CAP)
+# Guards CURRENT's lists against the capture thread.
+LOCK = threading.RLock()
+CAPTURED = None
+
+
+def drain_captured():
+    if CAPTURED is not None:
+        CAPTURED.drain()
 
 
 class StreamToOutputs:
@@ -144,64 +156,68 @@ class NoInput:
         return 0
 
 
-FLUSH_MARKER = b"\x00tci-flush\x00"
+class CapturedFds:
+    """Points fds 1 and 2 at pipes and keeps what arrives there as stdout and
+    stderr, so subprocesses and C code are captured too.
 
+    The pipes are drained under the outputs' lock before every Python-level
+    write and at the end of each execution, so `os.system("echo a")` followed
+    by `print("b")` keeps its order; a thread drains them in between so a
+    writer never blocks on a full pipe."""
 
-class CapturedFd:
-    """Points `fd` at a pipe and copies what arrives to the current outputs,
-    so subprocesses and C code writing to fd 1/2 are captured too."""
-
-    def __init__(self, fd, name):
-        self.fd = fd
-        self.name = name
-        self.flushed = threading.Event()
-        read_end, write_end = os.pipe()
-        os.dup2(write_end, fd)
-        os.close(write_end)
-        self.read_end = read_end
-        threading.Thread(target=self.pump, name=f"capture-{name}", daemon=True).start()
-
-    def flush(self, timeout=1.0):
-        """Waits until everything written to the fd so far has been kept: a
-        marker written now arrives after it."""
-        self.flushed.clear()
-        os.write(self.fd, FLUSH_MARKER)
-        self.flushed.wait(timeout)
+    def __init__(self):
+        self.pipes = {}
+        self.pending = {}
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            read_end, write_end = os.pipe()
+            os.dup2(write_end, fd)
+            os.close(write_end)
+            os.set_blocking(read_end, False)
+            self.pipes[read_end] = name
+            self.pending[read_end] = b""
+        threading.Thread(target=self.pump, name="capture", daemon=True).start()
 
     def pump(self):
-        pending = b""
+        import select
+
         while True:
-            chunk = os.read(self.read_end, 65536)
+            readable, _, _ = select.select(list(self.pipes), [], [])
+            with LOCK:
+                for read_end in readable:
+                    self.drain_one(read_end)
+
+    def drain(self):
+        """Moves everything written to the fds so far into the outputs.
+        The caller holds LOCK."""
+        for read_end in self.pipes:
+            self.drain_one(read_end)
+
+    def drain_one(self, read_end):
+        data = self.pending[read_end]
+        while True:
+            try:
+                chunk = os.read(read_end, 65536)
+            except BlockingIOError:
+                break
             if not chunk:
-                return
-            pending += chunk
-            while FLUSH_MARKER in pending:
-                before, pending = pending.split(FLUSH_MARKER, 1)
-                self.emit(before)
-                self.flushed.set()
-            # Hold back what could be the start of a marker or of a UTF-8
-            # character cut in two by the pipe.
-            keep = self.partial_tail(pending)
-            self.emit(pending[: len(pending) - keep])
-            pending = pending[len(pending) - keep :]
+                break
+            data += chunk
+        # Hold back a UTF-8 character cut in two by the pipe.
+        keep = incomplete_utf8_tail(data)
+        text, self.pending[read_end] = data[: len(data) - keep], data[len(data) - keep :]
+        if text:
+            CURRENT.append_stream(self.pipes[read_end], text.decode("utf-8", "replace"))
 
-    @staticmethod
-    def partial_tail(data):
-        for size in range(min(len(FLUSH_MARKER) - 1, len(data)), 0, -1):
-            if FLUSH_MARKER.startswith(data[-size:]):
-                return size
-        for size in range(1, min(4, len(data) + 1)):
-            byte = data[-size]
-            if byte & 0xC0 == 0xC0:  # a lead byte: is its sequence complete?
-                needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
-                return size if size < needed else 0
-            if byte & 0xC0 != 0x80:
-                return 0
-        return 0
 
-    def emit(self, data):
-        if data:
-            CURRENT.stream(self.name, data.decode("utf-8", "replace"))
+def incomplete_utf8_tail(data):
+    for size in range(1, min(4, len(data) + 1)):
+        byte = data[-size]
+        if byte & 0xC0 == 0xC0:
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return size if size < needed else 0
+        if byte & 0xC0 != 0x80:
+            return 0
+    return 0
 
 
 def build_shell():
@@ -276,7 +292,8 @@ def main():
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    captured = [CapturedFd(1, "stdout"), CapturedFd(2, "stderr")]
+    global CAPTURED, CURRENT
+    CAPTURED = CapturedFds()
     sys.stdin = NoInput()
     sys.stdout = StreamToOutputs("stdout")
     sys.stderr = StreamToOutputs("stderr")
@@ -284,7 +301,6 @@ def main():
     shell = build_shell()
     send({"ready": True, "pid": os.getpid()})
 
-    global CURRENT
     while True:
         try:
             line = PROTOCOL_IN.readline()
@@ -294,15 +310,17 @@ def main():
         if not line:
             return
         request = json.loads(line)
-        CURRENT = Outputs(cap)
+        with LOCK:
+            CURRENT = Outputs(cap)
         try:
             shell.run_cell(request["code"], store_history=True)
             flush_open_figures()
         except KeyboardInterrupt:
             CURRENT.error("KeyboardInterrupt: execution interrupted")
-        for fd in captured:
-            fd.flush()
-        send({"outputs": CURRENT.finish()})
+        with LOCK:
+            drain_captured()
+            outputs = CURRENT.finish()
+        send({"outputs": outputs})
 
 
 if __name__ == "__main__":

@@ -30,16 +30,54 @@ impl ApiFailure {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         use ExecuteError as E;
         match self {
-            ApiFailure::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request_error", "invalid_json"),
-            ApiFailure::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_error", "invalid_request"),
-            ApiFailure::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large"),
-            ApiFailure::Unauthorized => (StatusCode::UNAUTHORIZED, "authentication_error", "invalid_api_key"),
-            ApiFailure::NotFound(_) => (StatusCode::NOT_FOUND, "invalid_request_error", "not_found"),
-            ApiFailure::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "invalid_request_error", "method_not_allowed"),
-            ApiFailure::Execute(E::UnknownSession(_)) => (StatusCode::NOT_FOUND, "invalid_request_error", "session_not_found"),
-            ApiFailure::Execute(E::File(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request_error", "invalid_file"),
-            ApiFailure::Execute(E::TooManySessions(_)) => (StatusCode::SERVICE_UNAVAILABLE, "server_error", "too_many_sessions"),
-            ApiFailure::Execute(E::Unavailable(_)) => (StatusCode::SERVICE_UNAVAILABLE, "server_error", "interpreter_unavailable"),
+            ApiFailure::BadRequest(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                "invalid_json",
+            ),
+            ApiFailure::Unprocessable(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request_error",
+                "invalid_request",
+            ),
+            ApiFailure::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request_error",
+                "request_too_large",
+            ),
+            ApiFailure::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "authentication_error",
+                "invalid_api_key",
+            ),
+            ApiFailure::NotFound(_) => {
+                (StatusCode::NOT_FOUND, "invalid_request_error", "not_found")
+            }
+            ApiFailure::MethodNotAllowed(_) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "invalid_request_error",
+                "method_not_allowed",
+            ),
+            ApiFailure::Execute(E::UnknownSession(_)) => (
+                StatusCode::NOT_FOUND,
+                "invalid_request_error",
+                "session_not_found",
+            ),
+            ApiFailure::Execute(E::File(_)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request_error",
+                "invalid_file",
+            ),
+            ApiFailure::Execute(E::TooManySessions(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_error",
+                "too_many_sessions",
+            ),
+            ApiFailure::Execute(E::Unavailable(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_error",
+                "interpreter_unavailable",
+            ),
         }
     }
 }

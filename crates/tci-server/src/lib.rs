@@ -98,7 +98,14 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
 
 fn bubblewrap_works() -> Result<(), String> {
     let output = std::process::Command::new("bwrap")
-        .args(["--ro-bind", "/", "/", "--unshare-net", "--die-with-parent", "true"])
+        .args([
+            "--ro-bind",
+            "/",
+            "/",
+            "--unshare-net",
+            "--die-with-parent",
+            "true",
+        ])
         .output()
         .map_err(|error| format!("bwrap: {error}"))?;
     if output.status.success() {

@@ -45,7 +45,10 @@ pub fn app(state: AppState, dist: &Path, body_limit: usize) -> Router {
         .merge(api)
         .route("/v1/{*rest}", any(unknown_api_path))
         .route("/config.json", get(app_config))
-        .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .route(
+            "/healthz",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
         .with_state(state)
         .fallback_service(spa)
         .layer(TraceLayer::new_for_http())
@@ -92,7 +95,12 @@ async fn execute(
 }
 
 async fn sessions(State(state): State<AppState>) -> Json<SessionListResponse> {
-    let sessions = state.backend.sessions().into_iter().map(session_info).collect();
+    let sessions = state
+        .backend
+        .sessions()
+        .into_iter()
+        .map(session_info)
+        .collect();
     Json(SessionListResponse {
         data: Nullable::Value(SessionList { sessions }),
         ..Default::default()
@@ -139,7 +147,9 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "));
-        if !presented.is_some_and(|presented| constant_time_eq(presented.as_bytes(), token.as_bytes())) {
+        if !presented
+            .is_some_and(|presented| constant_time_eq(presented.as_bytes(), token.as_bytes()))
+        {
             return ApiFailure::Unauthorized.into_response();
         }
     }
@@ -160,21 +170,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiFailure;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiFailure> {
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiFailure::TooLarge
-            } else {
-                ApiFailure::BadRequest(rejection.body_text())
-            }
-        })?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|error| {
-            use serde_json::error::Category;
-            match error.classify() {
-                Category::Data => ApiFailure::Unprocessable(format!("invalid request body: {error}")),
-                Category::Syntax | Category::Eof | Category::Io => {
-                    ApiFailure::BadRequest(format!("request body is not valid JSON: {error}"))
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiFailure::TooLarge
+                } else {
+                    ApiFailure::BadRequest(rejection.body_text())
                 }
-            }
-        })
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|error| {
+                use serde_json::error::Category;
+                match error.classify() {
+                    Category::Data => {
+                        ApiFailure::Unprocessable(format!("invalid request body: {error}"))
+                    }
+                    Category::Syntax | Category::Eof | Category::Io => {
+                        ApiFailure::BadRequest(format!("request body is not valid JSON: {error}"))
+                    }
+                }
+            })
     }
 }

@@ -97,10 +97,21 @@ mod tests {
 
     #[test]
     fn names_that_escape_are_refused() {
-        for name in ["", "/etc/passwd", "../up", "a/../../b", "nul\0byte", ".", "./"] {
+        for name in [
+            "",
+            "/etc/passwd",
+            "../up",
+            "a/../../b",
+            "nul\0byte",
+            ".",
+            "./",
+        ] {
             assert!(relative_path(name).is_err(), "{name:?} was accepted");
         }
-        assert_eq!(relative_path("data/x.csv").unwrap(), PathBuf::from("data/x.csv"));
+        assert_eq!(
+            relative_path("data/x.csv").unwrap(),
+            PathBuf::from("data/x.csv")
+        );
         assert_eq!(relative_path("./x.csv").unwrap(), PathBuf::from("x.csv"));
     }
 
@@ -115,8 +126,15 @@ mod tests {
     #[test]
     fn files_land_in_subfolders() {
         let dir = tempfile::tempdir().unwrap();
-        write_all(dir.path(), &[file("a/b/c.txt", "deep"), file("top.bin", "\u{1}")]).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("a/b/c.txt")).unwrap(), "deep");
+        write_all(
+            dir.path(),
+            &[file("a/b/c.txt", "deep"), file("top.bin", "\u{1}")],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a/b/c.txt")).unwrap(),
+            "deep"
+        );
         assert_eq!(std::fs::read(dir.path().join("top.bin")).unwrap(), vec![1]);
     }
 

@@ -275,7 +275,9 @@ impl Launch {
             None => Command::new(&self.python),
             Some(_) => {
                 let mut bwrap = Command::new("bwrap");
-                bwrap.args(sandbox_args(dir, &self.cache_dir)).arg(&self.python);
+                bwrap
+                    .args(sandbox_args(dir, &self.cache_dir))
+                    .arg(&self.python);
                 bwrap
             }
         };
@@ -312,8 +314,19 @@ impl Launch {
 /// no network, and only the session folder (and shared caches) writable.
 pub fn sandbox_args(dir: &Path, cache_dir: &Path) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = [
-        "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-        "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--tmpfs",
+        "/tmp",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--die-with-parent",
     ]
     .into_iter()
     .map(Into::into)

@@ -205,10 +205,20 @@ impl LocalBackend {
 
     /// Resident memory of every live session's interpreter, for benchmarks.
     pub async fn resident_bytes(&self) -> Vec<u64> {
-        let sessions: Vec<_> = lock(&self.inner.registry).sessions.values().cloned().collect();
+        let sessions: Vec<_> = lock(&self.inner.registry)
+            .sessions
+            .values()
+            .cloned()
+            .collect();
         let mut sizes = Vec::new();
         for session in sessions {
-            if let Some(bytes) = session.interpreter.lock().await.as_ref().and_then(Interpreter::resident_bytes) {
+            if let Some(bytes) = session
+                .interpreter
+                .lock()
+                .await
+                .as_ref()
+                .and_then(Interpreter::resident_bytes)
+            {
                 sizes.push(bytes);
             }
         }
@@ -253,7 +263,9 @@ impl LocalBackend {
             }),
             interpreter: tokio::sync::Mutex::new(Some(interpreter)),
         });
-        registry.sessions.insert(session.id.clone(), session.clone());
+        registry
+            .sessions
+            .insert(session.id.clone(), session.clone());
         tracing::info!(session = %session.id, "session started");
         Ok(session)
     }
@@ -266,7 +278,9 @@ impl LocalBackend {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(period).await;
-                let Some(inner) = backend.upgrade() else { return };
+                let Some(inner) = backend.upgrade() else {
+                    return;
+                };
                 let now = now_micros();
                 lock(&inner.registry).sessions.retain(|id, session| {
                     let alive = session.summary(&inner.config).expires_at > now;
@@ -337,7 +351,9 @@ fn micros(duration: Duration) -> i64 {
 /// Locks a std mutex; a panic elsewhere while holding it leaves plain data
 /// that is still consistent, so poisoning is ignored.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -358,7 +374,10 @@ mod tests {
     #[test]
     fn sandbox_args_make_only_the_session_writable() {
         let args = interpreter::sandbox_args("/w/s1".as_ref(), "/w/.cache".as_ref());
-        let text: Vec<_> = args.iter().map(|arg| arg.to_string_lossy().into_owned()).collect();
+        let text: Vec<_> = args
+            .iter()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
         assert!(text.windows(3).any(|w| w == ["--ro-bind", "/", "/"]));
         assert!(text.windows(3).any(|w| w == ["--bind", "/w/s1", "/w/s1"]));
         assert!(text.contains(&"--unshare-net".to_string()));

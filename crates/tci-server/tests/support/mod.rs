@@ -1,0 +1,146 @@
+//! Shared by the server's integration tests: a real local backend (real
+//! Python from the project's .venv), the router driven with `oneshot`, and
+//! every response checked against the OpenAPI schemas.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tci_api::contract::Schemas;
+use tci_server::local::{LocalBackend, LocalConfig};
+use tci_server::routes::{AppState, app};
+use tower::ServiceExt;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// The project's Python environment, made by `scripts/python-env.sh`.
+pub fn python() -> PathBuf {
+    let python = workspace_root().join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `bash scripts/test.sh` (it creates the Python environment)",
+        python.display()
+    );
+    python
+}
+
+pub fn schemas() -> &'static Schemas {
+    static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
+    SCHEMAS.get_or_init(Schemas::load)
+}
+
+pub fn config(work_root: &Path) -> LocalConfig {
+    LocalConfig {
+        python: python(),
+        work_root: work_root.to_path_buf(),
+        pool_size: 1,
+        max_sessions: 8,
+        session_lifetime: Duration::from_secs(3600),
+        idle_timeout: Duration::from_secs(1800),
+        exec_timeout: Duration::from_secs(60),
+        interrupt_grace: Duration::from_secs(2),
+        output_cap: 1 << 20,
+        memory_limit: Some(1 << 30),
+        sandbox: false,
+    }
+}
+
+/// A server with a real local backend; its sessions live in a temporary
+/// folder removed with it.
+pub struct TestServer {
+    pub router: Router,
+    pub backend: LocalBackend,
+    pub work_root: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::with(|_| {}, None).await
+    }
+
+    pub async fn with(adjust: impl FnOnce(&mut LocalConfig), token: Option<&str>) -> Self {
+        let work_root = tempfile::tempdir().unwrap();
+        let mut config = config(work_root.path());
+        adjust(&mut config);
+        let backend = LocalBackend::start(config).await.expect("local backend starts");
+        let state = AppState {
+            backend: backend.clone(),
+            token: token.map(Into::into),
+        };
+        let router = app(state, &workspace_root().join("dist"), 64 << 10);
+        TestServer {
+            router,
+            backend,
+            work_root,
+        }
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("{status}: body is not JSON: {}", String::from_utf8_lossy(&bytes)));
+        (status, body)
+    }
+
+    /// POSTs a raw body to `path` and checks the answer against the schema.
+    pub async fn post_raw(&self, path: &str, body: impl Into<Body>) -> (StatusCode, Value) {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.into())
+            .unwrap();
+        let (status, body) = self.request(request).await;
+        schemas().assert_valid("ExecuteResponse", &body);
+        (status, body)
+    }
+
+    pub async fn execute(&self, body: Value) -> (StatusCode, Value) {
+        self.post_raw("/v1/tci/execute", body.to_string()).await
+    }
+
+    /// Runs `code` and expects success; returns `(session_id, outputs)`.
+    pub async fn run(&self, code: &str, session_id: Option<&str>) -> (String, Vec<Value>) {
+        let mut body = json!({"code": code, "language": "python"});
+        if let Some(id) = session_id {
+            body["session_id"] = json!(id);
+        }
+        let (status, body) = self.execute(body).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let data = &body["data"];
+        (
+            data["session_id"].as_str().unwrap().to_owned(),
+            data["outputs"].as_array().unwrap().clone(),
+        )
+    }
+
+    pub async fn sessions(&self) -> Value {
+        let (status, body) = self
+            .request(Request::get("/v1/tci/sessions").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        schemas().assert_valid("SessionListResponse", &body);
+        body
+    }
+}
+
+/// The concatenated text of the outputs of `kind`.
+pub fn text_of(outputs: &[Value], kind: &str) -> String {
+    outputs
+        .iter()
+        .filter(|output| output["type"] == kind)
+        .filter_map(|output| output["data"].as_str())
+        .collect()
+}
+
+pub fn kinds(outputs: &[Value]) -> Vec<&str> {
+    outputs.iter().map(|output| output["type"].as_str().unwrap()).collect()
+}

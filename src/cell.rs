@@ -1,0 +1,88 @@
+//! One entry of the scrollback: the code that ran and what came of it.
+
+use serde::{Deserialize, Serialize};
+use tci_api::Output;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Running,
+    /// Finished without an `error` output.
+    Ok,
+    /// Finished, and the code raised.
+    Error,
+    /// The user stopped waiting; the code may still run in the session.
+    Stopped,
+    /// The request failed: nothing (or nothing known) ran.
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Ok => "ok",
+            Status::Error => "error",
+            Status::Stopped => "stopped",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub id: u64,
+    pub code: String,
+    pub status: Status,
+    #[serde(default)]
+    pub outputs: Vec<Output>,
+    /// `In [n]`: counts successful runs in this page's session.
+    #[serde(default)]
+    pub execution_count: Option<u32>,
+    /// Wall-clock start, milliseconds since the epoch.
+    pub started_at: f64,
+    #[serde(default)]
+    pub duration_ms: Option<f64>,
+    /// What went wrong with the request itself, for the user.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The run found its session gone: offer Replay.
+    #[serde(default)]
+    pub session_lost: bool,
+    /// Outputs were dropped to fit storage.
+    #[serde(default)]
+    pub outputs_trimmed: bool,
+    /// The session the cell ran in, to tell which cells a replay needs.
+    #[serde(default)]
+    pub session_id: Option<String>,
+}
+
+impl Cell {
+    pub fn running(id: u64, code: String, started_at: f64) -> Self {
+        Cell {
+            id,
+            code,
+            status: Status::Running,
+            outputs: Vec::new(),
+            execution_count: None,
+            started_at,
+            duration_ms: None,
+            message: None,
+            session_lost: false,
+            outputs_trimmed: false,
+            session_id: None,
+        }
+    }
+
+    /// The status a finished run deserves from its outputs.
+    pub fn status_of(outputs: &[Output]) -> Status {
+        if outputs
+            .iter()
+            .any(|output| matches!(output, Output::Error(_)))
+        {
+            Status::Error
+        } else {
+            Status::Ok
+        }
+    }
+}

@@ -1,0 +1,4 @@
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    leptos::mount::mount_to_body(tci_playground::App);
+}

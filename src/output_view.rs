@@ -1,0 +1,269 @@
+//! Which way to show an output: the richest MIME type of a bundle that can
+//! be shown safely, as Jupyter would pick it, falling back to `text/plain`
+//! and finally to a note naming what arrived. Nothing here touches the DOM.
+
+use serde_json::Value;
+use tci_api::{MimeBundle, Output, StreamName};
+
+/// How one output is shown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum View {
+    Stdout(String),
+    Stderr(String),
+    /// A traceback with ANSI colours (see [`crate::ansi`]).
+    Error(String),
+    /// An `<img>` source: images are never inserted as markup (SVG included),
+    /// so scripts inside them cannot run.
+    Image {
+        src: String,
+        mime: &'static str,
+    },
+    /// Shown in a sandboxed iframe without same-origin rights.
+    Html(String),
+    /// Already rendered to HTML with raw HTML escaped.
+    Markdown(String),
+    Json(Value),
+    Latex(String),
+    Plain(String),
+    /// A bundle with nothing we can show: the MIME types it held.
+    Unsupported(Vec<String>),
+    /// An output type this app does not know, shown as JSON text.
+    Unknown {
+        kind: String,
+        text: String,
+    },
+}
+
+const BASE64_IMAGES: [&str; 3] = ["image/png", "image/jpeg", "image/gif"];
+
+pub fn view(output: &Output) -> View {
+    match output {
+        Output::Stream {
+            name: StreamName::Stdout,
+            text,
+        } => View::Stdout(text.clone()),
+        Output::Stream {
+            name: StreamName::Stderr,
+            text,
+        } => View::Stderr(text.clone()),
+        Output::Error(text) => View::Error(text.clone()),
+        Output::Rich { bundle, .. } => view_bundle(bundle),
+        Output::Unknown { kind, data } => View::Unknown {
+            kind: kind.clone(),
+            text: match data {
+                Value::String(text) => text.clone(),
+                other => serde_json::to_string_pretty(other).unwrap_or_default(),
+            },
+        },
+    }
+}
+
+/// Jupyter's order of preference, restricted to what is safe here.
+pub fn view_bundle(bundle: &MimeBundle) -> View {
+    for mime in BASE64_IMAGES {
+        if let Some(data) = bundle.text(mime) {
+            return View::Image {
+                src: format!("data:{mime};base64,{}", strip_whitespace(data)),
+                mime,
+            };
+        }
+    }
+    if let Some(svg) = bundle.text("image/svg+xml") {
+        return View::Image {
+            src: format!(
+                "data:image/svg+xml;base64,{}",
+                base64_encode(svg.as_bytes())
+            ),
+            mime: "image/svg+xml",
+        };
+    }
+    if let Some(html) = bundle.text("text/html") {
+        return View::Html(html.to_owned());
+    }
+    if let Some(markdown) = bundle.text("text/markdown") {
+        return View::Markdown(crate::markdown::to_html(markdown));
+    }
+    if let Some(latex) = bundle.text("text/latex") {
+        return View::Latex(latex.to_owned());
+    }
+    if let Some(json) = bundle.value("application/json") {
+        return View::Json(json.clone());
+    }
+    if let Some(plain) = bundle.text("text/plain") {
+        return View::Plain(plain.to_owned());
+    }
+    View::Unsupported(bundle.mime_types().into_iter().map(str::to_owned).collect())
+}
+
+/// The plain text of an output, for copy buttons.
+pub fn plain_text(output: &Output) -> Option<String> {
+    match output {
+        Output::Stream { text, .. } => Some(text.clone()),
+        Output::Error(text) => Some(crate::ansi::strip(text)),
+        Output::Rich { bundle, .. } => bundle.text("text/plain").map(str::to_owned),
+        Output::Unknown { .. } => None,
+    }
+}
+
+fn strip_whitespace(data: &str) -> String {
+    data.chars().filter(|c| !c.is_ascii_whitespace()).collect()
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Long outputs are shown collapsed: the first lines, and a count of the
+/// rest, so that a 10 MB stdout does not freeze the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Collapse {
+    /// Byte length of the part shown while collapsed.
+    pub shown: usize,
+    pub hidden_lines: usize,
+    pub hidden_bytes: usize,
+}
+
+pub const COLLAPSE_LINES: usize = 200;
+pub const COLLAPSE_BYTES: usize = 100 * 1024;
+
+/// `None` when `text` is short enough to show whole.
+pub fn collapse(text: &str) -> Option<Collapse> {
+    let mut shown = 0;
+    for (lines, line) in text.split_inclusive('\n').enumerate() {
+        if lines == COLLAPSE_LINES || shown + line.len() > COLLAPSE_BYTES {
+            let mut cut = shown;
+            if lines == 0 {
+                // One huge line: cut it at a character boundary.
+                cut = COLLAPSE_BYTES;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+            }
+            let rest = &text[cut..];
+            return Some(Collapse {
+                shown: cut,
+                hidden_lines: rest.split_inclusive('\n').count(),
+                hidden_bytes: rest.len(),
+            });
+        }
+        shown += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use tci_api::RichKind;
+
+    fn bundle(value: Value) -> Output {
+        Output::Rich {
+            kind: RichKind::DisplayData,
+            bundle: MimeBundle::Map(value.as_object().unwrap().clone()),
+        }
+    }
+
+    #[test]
+    fn images_win_over_text() {
+        let output = bundle(json!({"text/plain": "<Figure>", "image/png": "iVBO\nRw0K"}));
+        assert_eq!(
+            view(&output),
+            View::Image {
+                src: "data:image/png;base64,iVBORw0K".into(),
+                mime: "image/png"
+            }
+        );
+    }
+
+    #[test]
+    fn svg_becomes_an_image_source_never_markup() {
+        let svg = "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
+        let View::Image { src, mime } = view(&bundle(json!({"image/svg+xml": svg}))) else {
+            panic!("expected an image");
+        };
+        assert_eq!(mime, "image/svg+xml");
+        assert!(src.starts_with("data:image/svg+xml;base64,"));
+        assert!(!src.contains('<'));
+    }
+
+    #[test]
+    fn preference_order_follows_jupyter() {
+        let all = json!({"text/plain": "p", "text/html": "<b>h</b>", "text/markdown": "m", "text/latex": "$x$", "application/json": {"a": 1}});
+        assert_eq!(view(&bundle(all)), View::Html("<b>h</b>".into()));
+        assert!(
+            matches!(view(&bundle(json!({"text/plain": "p", "text/markdown": "# m"}))), View::Markdown(html) if html.contains("<h1"))
+        );
+        assert_eq!(
+            view(&bundle(json!({"text/plain": "p", "text/latex": "$x$"}))),
+            View::Latex("$x$".into())
+        );
+        assert_eq!(
+            view(&bundle(json!({"text/plain": "p", "application/json": [1]}))),
+            View::Json(json!([1]))
+        );
+        assert_eq!(
+            view(&bundle(
+                json!({"text/plain": "p", "application/pdf": "JVBER"})
+            )),
+            View::Plain("p".into())
+        );
+        assert_eq!(
+            view(&bundle(json!({"application/vnd.vegalite.v4+json": {}}))),
+            View::Unsupported(vec!["application/vnd.vegalite.v4+json".into()])
+        );
+    }
+
+    #[test]
+    fn bare_strings_and_unknown_types_are_shown() {
+        let bare = Output::Rich {
+            kind: RichKind::ExecuteResult,
+            bundle: MimeBundle::Text("42".into()),
+        };
+        assert_eq!(view(&bare), View::Plain("42".into()));
+        let unknown = Output::Unknown {
+            kind: "progress".into(),
+            data: json!({"percent": 5}),
+        };
+        assert!(
+            matches!(view(&unknown), View::Unknown { kind, text } if kind == "progress" && text.contains("percent"))
+        );
+    }
+
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(base64_encode(b""), "");
+        assert_eq!(base64_encode(b"f"), "Zg==");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        assert_eq!(base64_encode(b"foo"), "Zm9v");
+        assert_eq!(base64_encode(b"<svg>\xff"), "PHN2Zz7/");
+    }
+
+    #[test]
+    fn long_text_collapses_by_lines_and_by_bytes() {
+        assert_eq!(collapse("short\n"), None);
+        let many: String = (0..500).map(|i| format!("{i}\n")).collect();
+        let cut = collapse(&many).unwrap();
+        assert_eq!(many[..cut.shown].lines().count(), COLLAPSE_LINES);
+        assert_eq!(cut.hidden_lines, 300);
+        let one_line = "é".repeat(COLLAPSE_BYTES);
+        let cut = collapse(&one_line).unwrap();
+        assert!(cut.shown <= COLLAPSE_BYTES && one_line.is_char_boundary(cut.shown));
+        assert_eq!(cut.shown + cut.hidden_bytes, one_line.len());
+    }
+}

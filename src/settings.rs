@@ -1,0 +1,146 @@
+//! Where the API is and whether a key is needed: the server's
+//! `config.json` when a server fronts the API, otherwise Together directly
+//! with the user's key. The user's own API base overrides both.
+
+use serde::{Deserialize, Serialize};
+
+pub const TOGETHER_API_BASE: &str = "https://api.together.ai/v1";
+pub const API_BASE_KEY: &str = "tci-playground-api-base";
+pub const API_KEY_KEY: &str = "tci-playground-api-key";
+pub const THEME_KEY: &str = "tci-playground-theme";
+
+/// `config.json` as served by tci-server next to the app.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfig {
+    pub api_base: String,
+    #[serde(default)]
+    pub key_required: bool,
+    #[serde(default)]
+    pub backend: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backend {
+    /// Absolute, or relative to the page (a server's `/v1`).
+    pub api_base: String,
+    pub key_required: bool,
+    /// A server next to the app answers the API (no key in the browser).
+    pub via_server: bool,
+}
+
+pub fn resolve(server: Option<&ServerConfig>, user_api_base: Option<&str>) -> Backend {
+    let user_api_base = user_api_base.map(str::trim).filter(|base| !base.is_empty());
+    match (server, user_api_base) {
+        (_, Some(base)) => Backend {
+            api_base: base.to_owned(),
+            key_required: server
+                .is_none_or(|server| server.api_base != base || server.key_required),
+            via_server: server.is_some_and(|server| server.api_base == base),
+        },
+        (Some(server), None) => Backend {
+            api_base: server.api_base.clone(),
+            key_required: server.key_required,
+            via_server: true,
+        },
+        (None, None) => Backend {
+            api_base: TOGETHER_API_BASE.to_owned(),
+            key_required: true,
+            via_server: false,
+        },
+    }
+}
+
+pub fn endpoint(api_base: &str, path: &str) -> String {
+    format!("{}{path}", api_base.trim_end_matches('/'))
+}
+
+/// A direct call to Together, where a failed fetch is most likely CORS.
+pub fn is_together(api_base: &str) -> bool {
+    api_base.contains("api.together.ai") || api_base.contains("api.together.xyz")
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn parse(text: &str) -> Theme {
+        match text {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// `ses_CM42NfvvzCab123` shown as `ses_CM42…b123`.
+pub fn short_session_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 14 {
+        return id.to_owned();
+    }
+    let head: String = chars[..8].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local() -> ServerConfig {
+        ServerConfig {
+            api_base: "/v1".into(),
+            key_required: false,
+            backend: Some("local".into()),
+        }
+    }
+
+    #[test]
+    fn a_server_means_no_key() {
+        let backend = resolve(Some(&local()), None);
+        assert_eq!(backend.api_base, "/v1");
+        assert!(!backend.key_required && backend.via_server);
+    }
+
+    #[test]
+    fn no_server_means_together_with_a_key() {
+        let backend = resolve(None, None);
+        assert_eq!(backend.api_base, TOGETHER_API_BASE);
+        assert!(backend.key_required && !backend.via_server);
+    }
+
+    #[test]
+    fn the_users_base_wins() {
+        let backend = resolve(Some(&local()), Some(" https://tci.example.com/v1 "));
+        assert_eq!(backend.api_base, "https://tci.example.com/v1");
+        assert!(backend.key_required && !backend.via_server);
+        assert!(!resolve(Some(&local()), Some("/v1")).key_required);
+        assert_eq!(resolve(None, Some("")).api_base, TOGETHER_API_BASE);
+    }
+
+    #[test]
+    fn endpoints_and_short_ids() {
+        assert_eq!(endpoint("/v1/", "/tci/execute"), "/v1/tci/execute");
+        assert_eq!(
+            endpoint(TOGETHER_API_BASE, "/tci/sessions"),
+            "https://api.together.ai/v1/tci/sessions"
+        );
+        assert_eq!(short_session_id("ses_CM42NfvvzCab123"), "ses_CM42…b123");
+        assert_eq!(short_session_id("test_session"), "test_session");
+        assert!(is_together(TOGETHER_API_BASE) && !is_together("/v1"));
+    }
+}

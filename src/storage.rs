@@ -1,0 +1,193 @@
+//! What the page keeps in localStorage, under a versioned schema: the
+//! scrollback, the session and the history of submissions. The draft has a
+//! key of its own ([`DRAFT_KEY`]) because it is saved on every keystroke.
+//! Storage that is corrupt or from an unknown version is set aside with a
+//! notice, never allowed to break the page.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cell::{Cell, Status};
+use crate::history::History;
+
+pub const KEY: &str = "tci-playground";
+pub const DRAFT_KEY: &str = "tci-playground-draft";
+pub const VERSION: u32 = 1;
+/// localStorage holds about 5 MB per origin (UTF-16 in some browsers);
+/// stay well inside it.
+pub const BUDGET_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    pub version: u32,
+    #[serde(default)]
+    pub cells: Vec<Cell>,
+    #[serde(default)]
+    pub session_id: Option<String>,
+    #[serde(default)]
+    pub history: History,
+    #[serde(default)]
+    pub execution_count: u32,
+    #[serde(default)]
+    pub next_cell_id: u64,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Loaded {
+    Fresh,
+    Restored(Saved),
+    /// The stored text could not be used; the page starts clean and says so.
+    Discarded {
+        reason: String,
+    },
+}
+
+pub fn load(raw: Option<&str>) -> Loaded {
+    let Some(raw) = raw.filter(|raw| !raw.trim().is_empty()) else {
+        return Loaded::Fresh;
+    };
+    let value: serde_json::Value = match serde_json::from_str(raw) {
+        Ok(value) => value,
+        Err(error) => {
+            return Loaded::Discarded {
+                reason: format!("saved data was corrupt ({error})"),
+            };
+        }
+    };
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(version) if version == u64::from(VERSION) => {}
+        Some(version) => {
+            return Loaded::Discarded {
+                reason: format!("saved data is from another version ({version}) of the playground"),
+            };
+        }
+        None => {
+            return Loaded::Discarded {
+                reason: "saved data has no version".into(),
+            };
+        }
+    }
+    match serde_json::from_value::<Saved>(value) {
+        Ok(mut saved) => {
+            for cell in &mut saved.cells {
+                // The page went away while this ran; its answer is lost.
+                if cell.status == Status::Running {
+                    cell.status = Status::Stopped;
+                    cell.message = Some(
+                        "The page was closed while this ran; it may have finished in the session."
+                            .into(),
+                    );
+                }
+            }
+            saved.next_cell_id = saved.next_cell_id.max(
+                saved
+                    .cells
+                    .iter()
+                    .map(|cell| cell.id + 1)
+                    .max()
+                    .unwrap_or(0),
+            );
+            Loaded::Restored(saved)
+        }
+        Err(error) => Loaded::Discarded {
+            reason: format!("saved data did not match this version ({error})"),
+        },
+    }
+}
+
+/// The JSON to store, trimmed to `budget` bytes: outputs of the oldest
+/// cells go first (their code is always kept). Returns whether it trimmed.
+pub fn serialize(saved: &Saved, budget: usize) -> (String, bool) {
+    let mut json = serde_json::to_string(saved).unwrap_or_default();
+    if json.len() <= budget {
+        return (json, false);
+    }
+    let mut trimmed = saved.clone();
+    for index in 0..trimmed.cells.len() {
+        let cell = &mut trimmed.cells[index];
+        if cell.outputs.is_empty() {
+            continue;
+        }
+        cell.outputs.clear();
+        cell.outputs_trimmed = true;
+        json = serde_json::to_string(&trimmed).unwrap_or_default();
+        if json.len() <= budget {
+            break;
+        }
+    }
+    (json, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tci_api::Output;
+
+    fn cell(id: u64, output: &str) -> Cell {
+        let mut cell = Cell::running(id, format!("print({id})"), 0.0);
+        cell.status = Status::Ok;
+        cell.outputs = vec![Output::stdout(output)];
+        cell
+    }
+
+    #[test]
+    fn round_trip_restores_everything() {
+        let saved = Saved {
+            version: VERSION,
+            cells: vec![cell(0, "0\n"), cell(1, "1\n")],
+            session_id: Some("ses_1".into()),
+            execution_count: 2,
+            next_cell_id: 2,
+            ..Default::default()
+        };
+        let (json, trimmed) = serialize(&saved, BUDGET_BYTES);
+        assert!(!trimmed);
+        assert_eq!(load(Some(&json)), Loaded::Restored(saved));
+    }
+
+    #[test]
+    fn corrupt_or_foreign_storage_is_discarded_with_a_reason() {
+        assert_eq!(load(None), Loaded::Fresh);
+        assert_eq!(load(Some("")), Loaded::Fresh);
+        for raw in [
+            "{not json",
+            "[]",
+            r#"{"version": 99}"#,
+            r#"{"version": 1, "cells": "nope"}"#,
+        ] {
+            assert!(matches!(load(Some(raw)), Loaded::Discarded { .. }), "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_cell_left_running_comes_back_stopped() {
+        let saved = Saved {
+            version: VERSION,
+            cells: vec![Cell::running(4, "while True: pass".into(), 0.0)],
+            ..Default::default()
+        };
+        let Loaded::Restored(restored) = load(Some(&serialize(&saved, BUDGET_BYTES).0)) else {
+            panic!("not restored");
+        };
+        assert_eq!(restored.cells[0].status, Status::Stopped);
+        assert_eq!(restored.next_cell_id, 5);
+    }
+
+    #[test]
+    fn trimming_drops_oldest_outputs_and_keeps_code() {
+        let big = "x".repeat(10_000);
+        let saved = Saved {
+            version: VERSION,
+            cells: (0..5).map(|id| cell(id, &big)).collect(),
+            ..Default::default()
+        };
+        let (json, trimmed) = serialize(&saved, 25_000);
+        assert!(trimmed && json.len() <= 25_000);
+        let Loaded::Restored(restored) = load(Some(&json)) else {
+            panic!("not restored");
+        };
+        assert_eq!(restored.cells.len(), 5);
+        assert!(restored.cells[0].outputs_trimmed && restored.cells[0].outputs.is_empty());
+        assert!(!restored.cells[4].outputs_trimmed && !restored.cells[4].outputs.is_empty());
+        assert!(restored.cells.iter().all(|cell| !cell.code.is_empty()));
+    }
+}

@@ -1,0 +1,99 @@
+//! One scrollback entry: its code, status, timing, outputs and actions.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::browser;
+use super::output::OutputView;
+use super::state::Playground;
+use crate::cell::{Cell, Status};
+use crate::{highlight, output_view};
+
+#[component]
+pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let status = move || cell.with(|cell| cell.status);
+    let id = cell.with_untracked(|cell| cell.id);
+    let code_html = cell.with_untracked(|cell| highlight::to_html(&cell.code));
+    let prompt = move || match cell.with(|cell| cell.execution_count) {
+        Some(count) => format!("In [{count}]"),
+        None if status() == Status::Running => "In [*]".to_owned(),
+        None => "In [ ]".to_owned(),
+    };
+    let timing = move || {
+        let (started, duration) = cell.with(|cell| (cell.started_at, cell.duration_ms));
+        let millis = duration.unwrap_or_else(|| playground.now.get() - started);
+        format_duration(millis)
+    };
+    let copy_code =
+        move |_| browser::copy_to_clipboard(cell.with_untracked(|cell| cell.code.clone()));
+    let copy_output = move |_| {
+        let text: String = cell.with_untracked(|cell| {
+            cell.outputs
+                .iter()
+                .filter_map(output_view::plain_text)
+                .collect::<Vec<_>>()
+                .join("")
+        });
+        browser::copy_to_clipboard(text);
+    };
+    let rerun = move |_| {
+        let code = cell.with_untracked(|cell| cell.code.clone());
+        spawn_local(async move {
+            playground.run(code).await;
+        });
+    };
+    let busy = move || playground.running.get().is_some();
+
+    view! {
+        <article class="cell" data-testid="cell" data-status=move || status().as_str() aria-busy=move || (status() == Status::Running).to_string()>
+            <header class="cell-header">
+                <span class="prompt">{prompt}</span>
+                <span class="status" data-status=move || status().as_str()>{move || status_label(status())}</span>
+                <span class="timing" title="Duration">{timing}</span>
+                <span class="cell-actions">
+                    <button type="button" on:click=copy_code title="Copy the code">"Copy code"</button>
+                    <button type="button" on:click=copy_output title="Copy the text output" disabled=move || cell.with(|cell| cell.outputs.is_empty())>"Copy output"</button>
+                    <button type="button" on:click=rerun disabled=busy title="Run this code again in the current session">"Re-run"</button>
+                </span>
+            </header>
+            <pre class="cell-code" data-testid="cell-code" inner_html=code_html></pre>
+            {move || cell.with(|cell| cell.message.clone()).map(|message| view! { <p class="cell-message" role="status">{message}</p> })}
+            <Show when=move || cell.with(|cell| cell.session_lost)>
+                <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| playground.replay(id)>
+                    "Replay earlier cells in a new session"
+                </button>
+            </Show>
+            <Show when=move || cell.with(|cell| cell.outputs_trimmed)>
+                <p class="cell-message">"Outputs were dropped to fit the browser's storage; the code is kept."</p>
+            </Show>
+            <div class="outputs">
+                {move || cell.with(|cell| cell.outputs.clone()).into_iter().map(|output| view! { <OutputView output=output/> }).collect_view()}
+            </div>
+        </article>
+    }
+}
+
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Running => "running…",
+        Status::Ok => "done",
+        Status::Error => "raised an exception",
+        Status::Stopped => "stopped",
+        Status::Failed => "failed",
+    }
+}
+
+fn format_duration(millis: f64) -> String {
+    if millis < 1000.0 {
+        format!("{:.0} ms", millis.max(0.0))
+    } else if millis < 60_000.0 {
+        format!("{:.1} s", millis / 1000.0)
+    } else {
+        format!(
+            "{}m {:02}s",
+            (millis / 60_000.0) as u64,
+            ((millis / 1000.0) as u64) % 60
+        )
+    }
+}

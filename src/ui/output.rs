@@ -1,0 +1,130 @@
+//! One output, shown the way [`crate::output_view`] chose. Untrusted content
+//! never becomes markup in this page: text is text, images are `<img>`
+//! sources, HTML goes to a sandboxed iframe without same-origin rights.
+
+use leptos::prelude::*;
+use tci_api::Output;
+use wasm_bindgen::JsCast;
+
+use crate::ansi;
+use crate::output_view::{self, View};
+
+#[component]
+pub fn OutputView(output: Output) -> impl IntoView {
+    let kind = output.type_name().to_owned();
+    let body = match output_view::view(&output) {
+        View::Stdout(text) => view! { <LongText text=text class="stream stdout"/> }.into_any(),
+        View::Stderr(text) => view! { <LongText text=text class="stream stderr"/> }.into_any(),
+        View::Error(text) => view! { <Traceback text=text/> }.into_any(),
+        View::Image { src, mime } => {
+            view! { <img class="rich-image" src=src alt=format!("{mime} output")/> }.into_any()
+        }
+        View::Html(html) => view! { <HtmlFrame html=html/> }.into_any(),
+        // Rendered with every raw HTML tag escaped (see `markdown.rs`).
+        View::Markdown(html) => view! { <div class="markdown" inner_html=html></div> }.into_any(),
+        View::Json(value) => {
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            view! {
+                <details class="json" open>
+                    <summary>"JSON"</summary>
+                    <pre>{text}</pre>
+                </details>
+            }
+            .into_any()
+        }
+        View::Latex(text) => view! { <pre class="latex" title="LaTeX">{text}</pre> }.into_any(),
+        View::Plain(text) => view! { <LongText text=text class="plain"/> }.into_any(),
+        View::Unsupported(mimes) => view! {
+            <p class="unsupported">{format!("Output of a type this page cannot show: {}", mimes.join(", "))}</p>
+        }
+        .into_any(),
+        View::Unknown { kind, text } => view! {
+            <div class="unknown">
+                <p class="unsupported">{format!("Unknown output type “{kind}”:")}</p>
+                <pre>{text}</pre>
+            </div>
+        }
+        .into_any(),
+    };
+    view! { <div class="output" data-testid="output" data-output-type=kind>{body}</div> }
+}
+
+/// Text that may be huge: collapsed to its first lines with a "show all".
+#[component]
+fn LongText(text: String, class: &'static str) -> impl IntoView {
+    let collapse = output_view::collapse(&text);
+    let expanded = RwSignal::new(false);
+    let text = StoredValue::new(text);
+    let shown = move || match collapse {
+        Some(cut) if !expanded.get() => text.with_value(|text| text[..cut.shown].to_owned()),
+        _ => text.get_value(),
+    };
+    view! {
+        <pre class=class>{shown}</pre>
+        {collapse.map(|cut| view! {
+            <Show when=move || !expanded.get()>
+                <button class="show-all" on:click=move |_| expanded.set(true)>
+                    {format!("Show all ({} more lines, {} KB)", cut.hidden_lines, cut.hidden_bytes.div_ceil(1024))}
+                </button>
+            </Show>
+        })}
+    }
+}
+
+#[component]
+fn Traceback(text: String) -> impl IntoView {
+    let spans = ansi::parse(&text)
+        .into_iter()
+        .map(|span| {
+            let class = span.style.class_names();
+            let style = span.style.inline_css();
+            view! { <span class=class style=style>{span.text}</span> }
+        })
+        .collect_view();
+    view! { <pre class="traceback">{spans}</pre> }
+}
+
+/// HTML from the session (pandas tables and the like) in an iframe whose
+/// sandbox allows scripts but not same-origin: they run in an opaque origin
+/// with no access to this page, its storage or the key. The only thing the
+/// frame tells the page is its height.
+#[component]
+fn HtmlFrame(html: String) -> impl IntoView {
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+    let height = RwSignal::new(60);
+    let listener = window_event_listener(leptos::ev::message, move |event| {
+        let Some(element) = frame.get_untracked() else {
+            return;
+        };
+        let from_frame = match (event.source(), element.content_window()) {
+            (Some(source), Some(window)) => source.dyn_ref::<web_sys::Window>() == Some(&window),
+            _ => false,
+        };
+        if !from_frame {
+            return;
+        }
+        if let Some(reported) = event.data().as_f64() {
+            height.set((reported.ceil() as i32).clamp(20, 4000));
+        }
+    });
+    on_cleanup(move || listener.remove());
+    let document = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><style>{FRAME_STYLE}</style></head><body>{html}<script>{FRAME_SCRIPT}</script></body></html>"
+    );
+    view! {
+        <iframe
+            class="html-output"
+            node_ref=frame
+            sandbox="allow-scripts"
+            title="HTML output"
+            srcdoc=document
+            style=move || format!("height:{}px", height.get())
+        ></iframe>
+    }
+}
+
+const FRAME_STYLE: &str = "body{margin:0;padding:4px;font:14px system-ui,sans-serif;color:#222;background:transparent}\
+table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 8px;text-align:right}\
+@media (prefers-color-scheme:dark){body{color:#ddd}th,td{border-color:#555}}";
+const FRAME_SCRIPT: &str = "(function(){function s(){parent.postMessage(document.documentElement.scrollHeight,'*')}\
+new ResizeObserver(s).observe(document.body);s();})();";

@@ -1,0 +1,275 @@
+//! The playground's state and the actions on it (run, stop, replay, new
+//! session), shared by the components through context.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tci_api::{ExecuteRequest, SessionInfo};
+use web_sys::AbortController;
+
+use super::{api, browser};
+use crate::cell::{Cell, Status};
+use crate::history::History;
+use crate::settings::{self, Backend};
+use crate::storage::{self, Loaded, Saved};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Playground {
+    pub cells: RwSignal<Vec<RwSignal<Cell>>>,
+    pub session_id: RwSignal<Option<String>>,
+    pub session_info: RwSignal<Option<SessionInfo>>,
+    pub execution_count: RwSignal<u32>,
+    pub draft: RwSignal<String>,
+    pub history: StoredValue<History>,
+    /// `None` until `config.json` has been asked.
+    pub backend: RwSignal<Option<Backend>>,
+    pub server_config: RwSignal<Option<settings::ServerConfig>>,
+    pub api_key: RwSignal<String>,
+    pub running: RwSignal<Option<u64>>,
+    pub notice: RwSignal<Option<String>>,
+    /// Ticks while a cell runs, for its elapsed-time display.
+    pub now: RwSignal<f64>,
+    next_cell_id: StoredValue<u64>,
+    abort: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+impl Playground {
+    /// Restores what the last visit left, or starts clean with a notice
+    /// when that cannot be read.
+    pub fn restore() -> Self {
+        let (saved, notice) = match storage::load(browser::load(storage::KEY).as_deref()) {
+            Loaded::Fresh => (Saved::default(), None),
+            Loaded::Restored(saved) => (saved, None),
+            Loaded::Discarded { reason } => (
+                Saved::default(),
+                Some(format!(
+                    "Started clean: {reason}. Nothing of it could be shown."
+                )),
+            ),
+        };
+        let key = browser::load(settings::API_KEY_KEY)
+            .or_else(|| browser::load_session(settings::API_KEY_KEY))
+            .unwrap_or_default();
+        Playground {
+            cells: RwSignal::new(saved.cells.into_iter().map(RwSignal::new).collect()),
+            session_id: RwSignal::new(saved.session_id),
+            session_info: RwSignal::new(None),
+            execution_count: RwSignal::new(saved.execution_count),
+            draft: RwSignal::new(browser::load(storage::DRAFT_KEY).unwrap_or_default()),
+            history: StoredValue::new(saved.history),
+            backend: RwSignal::new(None),
+            server_config: RwSignal::new(None),
+            api_key: RwSignal::new(key),
+            running: RwSignal::new(None),
+            notice: RwSignal::new(notice),
+            now: RwSignal::new(browser::now_ms()),
+            next_cell_id: StoredValue::new(saved.next_cell_id),
+            abort: StoredValue::new_local(None),
+        }
+    }
+
+    /// Writes the scrollback to localStorage, trimmed to its budget.
+    pub fn save(&self) {
+        let saved = Saved {
+            version: storage::VERSION,
+            cells: self
+                .cells
+                .get_untracked()
+                .iter()
+                .map(|cell| cell.get_untracked())
+                .collect(),
+            session_id: self.session_id.get_untracked(),
+            history: self.history.get_value(),
+            execution_count: self.execution_count.get_untracked(),
+            next_cell_id: self.next_cell_id.get_value(),
+        };
+        let (json, trimmed) = storage::serialize(&saved, storage::BUDGET_BYTES);
+        if !browser::store(storage::KEY, &json) {
+            self.notice.set(Some(
+                "The browser refused to store the scrollback; it will not survive a reload.".into(),
+            ));
+        } else if trimmed {
+            self.notice.set(Some(
+                "Storage is nearly full: outputs of the oldest cells were dropped (their code is kept).".into(),
+            ));
+        }
+    }
+
+    pub fn save_draft(&self) {
+        browser::store(storage::DRAFT_KEY, &self.draft.get_untracked());
+    }
+
+    /// Runs the editor's code and clears the editor.
+    pub fn submit(self) {
+        let code = self.draft.get_untracked();
+        if code.trim().is_empty() || self.running.get_untracked().is_some() {
+            return;
+        }
+        self.history.update_value(|history| history.push(&code));
+        self.draft.set(String::new());
+        self.save_draft();
+        spawn_local(async move {
+            self.run(code).await;
+        });
+    }
+
+    /// Runs `code` as a new cell; true when it ran (with or without a
+    /// Python exception).
+    pub async fn run(self, code: String) -> bool {
+        let Some(backend) = self.backend.get_untracked() else {
+            self.notice
+                .set(Some("Still finding the API; try again in a moment.".into()));
+            return false;
+        };
+        let id = self.next_cell_id.get_value();
+        self.next_cell_id.set_value(id + 1);
+        let started = browser::now_ms();
+        let cell = RwSignal::new(Cell::running(id, code.clone(), started));
+        self.cells.update(|cells| cells.push(cell));
+        self.running.set(Some(id));
+        self.save();
+
+        let Ok(controller) = AbortController::new() else {
+            return false;
+        };
+        let signal = controller.signal();
+        self.abort.set_value(Some(controller));
+        let session_id = self.session_id.get_untracked();
+        let request = ExecuteRequest::python(code, session_id.clone());
+        let key = self.api_key.get_untracked();
+        let result = api::execute(&backend, &key, &request, &signal).await;
+        self.abort.set_value(None);
+
+        let duration = browser::now_ms() - started;
+        let mut ran = false;
+        // A stopped cell has been marked already; a late answer is dropped.
+        if cell.get_untracked().status == Status::Running {
+            match result {
+                Ok(data) => {
+                    ran = true;
+                    let count = self.execution_count.get_untracked() + 1;
+                    self.execution_count.set(count);
+                    if session_id.as_deref() != Some(data.session_id.as_str())
+                        && !data.session_id.is_empty()
+                    {
+                        self.session_id.set(Some(data.session_id.clone()));
+                    }
+                    cell.update(|cell| {
+                        cell.status = Cell::status_of(&data.outputs);
+                        cell.outputs = data.outputs;
+                        cell.execution_count = Some(count);
+                        cell.duration_ms = Some(duration);
+                        cell.session_id = Some(data.session_id);
+                    });
+                }
+                Err(api::CallError::Aborted) => {}
+                Err(api::CallError::Failed(failure)) => {
+                    if failure.session_lost() {
+                        self.session_id.set(None);
+                        self.session_info.set(None);
+                    }
+                    cell.update(|cell| {
+                        cell.status = Status::Failed;
+                        cell.message = Some(failure.message());
+                        cell.session_lost = failure.session_lost();
+                        cell.duration_ms = Some(duration);
+                        cell.session_id = session_id.clone();
+                    });
+                }
+            }
+        }
+        self.running.set(None);
+        self.save();
+        self.refresh_session_info(backend, key);
+        ran
+    }
+
+    /// Stops waiting for the running cell. The request is aborted; the code
+    /// may still finish in the session.
+    pub fn stop(&self) {
+        let Some(id) = self.running.get_untracked() else {
+            return;
+        };
+        if let Some(controller) = self.abort.get_value() {
+            controller.abort();
+        }
+        if let Some(cell) = self.cell(id) {
+            let started = cell.get_untracked().started_at;
+            cell.update(|cell| {
+                cell.status = Status::Stopped;
+                cell.duration_ms = Some(browser::now_ms() - started);
+                cell.message = Some(
+                    "Stopped waiting. The code may still be running in the session, and its effects (variables, files) may appear later."
+                        .into(),
+                );
+            });
+        }
+    }
+
+    /// Runs again, in a new session, the code of the cells that ran in the
+    /// session `cell_id` found gone, then that cell's own code.
+    pub fn replay(self, cell_id: u64) {
+        let cells: Vec<Cell> = self
+            .cells
+            .get_untracked()
+            .iter()
+            .map(|cell| cell.get_untracked())
+            .collect();
+        let Some(lost) = cells.iter().find(|cell| cell.id == cell_id) else {
+            return;
+        };
+        let mut codes: Vec<String> = cells
+            .iter()
+            .take_while(|cell| cell.id != cell_id)
+            .filter(|cell| {
+                matches!(cell.status, Status::Ok | Status::Error)
+                    && cell.session_id == lost.session_id
+            })
+            .map(|cell| cell.code.clone())
+            .collect();
+        codes.push(lost.code.clone());
+        if let Some(cell) = self.cell(cell_id) {
+            cell.update(|cell| cell.session_lost = false);
+        }
+        spawn_local(async move {
+            for code in codes {
+                if !self.run(code).await {
+                    break;
+                }
+            }
+        });
+    }
+
+    pub fn new_session(&self) {
+        self.session_id.set(None);
+        self.session_info.set(None);
+        self.execution_count.set(0);
+        self.save();
+    }
+
+    pub fn clear(&self) {
+        if self.running.get_untracked().is_some() {
+            return;
+        }
+        self.cells.set(Vec::new());
+        self.save();
+    }
+
+    fn cell(&self, id: u64) -> Option<RwSignal<Cell>> {
+        self.cells
+            .get_untracked()
+            .into_iter()
+            .find(|cell| cell.get_untracked().id == id)
+    }
+
+    fn refresh_session_info(self, backend: Backend, key: String) {
+        let Some(id) = self.session_id.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let info = api::sessions(&backend, &key)
+                .await
+                .and_then(|sessions| sessions.into_iter().find(|session| session.id == id));
+            self.session_info.set(info);
+        });
+    }
+}
