@@ -55,12 +55,12 @@ pub struct LocalArgs {
     pub max_sessions: usize,
 
     /// Minutes a session lives after it starts.
-    #[arg(long, env = "TCI_SESSION_MINUTES", default_value_t = 60)]
-    pub session_minutes: u64,
+    #[arg(long, env = "TCI_SESSION_MINUTES", default_value_t = 60.0)]
+    pub session_minutes: f64,
 
     /// Minutes without an execution after which a session ends.
-    #[arg(long, env = "TCI_IDLE_MINUTES", default_value_t = 30)]
-    pub idle_minutes: u64,
+    #[arg(long, env = "TCI_IDLE_MINUTES", default_value_t = 30.0)]
+    pub idle_minutes: f64,
 
     /// Seconds one execution may run before it is interrupted.
     #[arg(long, env = "TCI_EXEC_TIMEOUT", default_value_t = 120.0)]
@@ -102,8 +102,8 @@ impl LocalArgs {
             work_root,
             pool_size: self.pool_size,
             max_sessions: self.max_sessions,
-            session_lifetime: Duration::from_secs(self.session_minutes * 60),
-            idle_timeout: Duration::from_secs(self.idle_minutes * 60),
+            session_lifetime: Duration::from_secs_f64(self.session_minutes * 60.0),
+            idle_timeout: Duration::from_secs_f64(self.idle_minutes * 60.0),
             exec_timeout: Duration::from_secs_f64(self.exec_timeout),
             interrupt_grace: Duration::from_secs_f64(self.interrupt_grace),
             output_cap: self.output_cap,

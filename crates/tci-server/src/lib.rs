@@ -90,10 +90,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         token: config.token.map(Arc::from),
     };
     let app = routes::app(state, &config.dist, config.body_limit);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServerError::Serve)
+    axum::serve(
+        listener,
+        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(ServerError::Serve)
 }
 
 fn bubblewrap_works() -> Result<(), String> {

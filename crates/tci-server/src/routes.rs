@@ -17,6 +17,8 @@ use tci_api::{
     ExecuteRequest, ExecuteResponse, FileEncoding, Nullable, SessionInfo, SessionList,
     SessionListResponse, timestamp,
 };
+use tower::ServiceExt;
+use tower::util::MapRequest;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -29,8 +31,16 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
 }
 
-/// The whole server as a router, for `axum::serve` and for tests.
-pub fn app(state: AppState, dist: &Path, body_limit: usize) -> Router {
+/// The whole server, for `axum::serve` and for tests. Slashes are collapsed
+/// before routing, which a layer on the router itself could not do.
+pub type App = MapRequest<Router, fn(Request) -> Request>;
+
+pub fn app(state: AppState, dist: &Path, body_limit: usize) -> App {
+    let router = routes(state, dist, body_limit);
+    ServiceExt::<Request>::map_request(router, collapse_slashes as fn(Request) -> Request)
+}
+
+fn routes(state: AppState, dist: &Path, body_limit: usize) -> Router {
     let api = Router::new()
         .route("/tci/execute", post(execute))
         .route("/tci/sessions", get(sessions))
@@ -193,4 +203,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 }
             })
     }
+}
+
+/// `/v1//tci/execute` (what Together's 1.x SDK sends for a base URL with a
+/// trailing slash) is `/v1/tci/execute`, as Together's own server treats it.
+fn collapse_slashes(mut request: Request) -> Request {
+    let uri = request.uri();
+    if uri.path().contains("//") {
+        let mut path: String = uri
+            .path()
+            .split('/')
+            .filter(|part| !part.is_empty())
+            .flat_map(|part| ["/", part])
+            .collect();
+        if path.is_empty() {
+            path.push('/');
+        }
+        if let Some(query) = uri.query() {
+            path.push('?');
+            path.push_str(query);
+        }
+        if let Ok(rewritten) = path.parse() {
+            *request.uri_mut() = rewritten;
+        }
+    }
+    request
 }

@@ -14,7 +14,10 @@ async fn the_documented_session_reuse_example() {
     let server = TestServer::start().await;
     let (session, outputs) = server.run("x = 42", None).await;
     assert!(outputs.is_empty(), "{outputs:?}");
-    assert!(session.starts_with("ses_") && session.len() == 25, "{session}");
+    assert!(
+        session.starts_with("ses_") && session.len() == 25,
+        "{session}"
+    );
     let (same, outputs) = server
         .run("print(f\"The value of x is {x}\")", Some(&session))
         .await;
@@ -26,7 +29,10 @@ async fn the_documented_session_reuse_example() {
 async fn paths_without_v1_work_too() {
     let server = TestServer::start().await;
     let (status, body) = server
-        .post_raw("/tci/execute", json!({"code": "print(1)", "language": "python"}).to_string())
+        .post_raw(
+            "/tci/execute",
+            json!({"code": "print(1)", "language": "python"}).to_string(),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["data"]["outputs"][0]["data"], "1\n");
@@ -41,7 +47,11 @@ async fn streams_keep_their_order_and_adjacent_chunks_merge() {
     let server = TestServer::start().await;
     let code = "import sys, os\nprint('a'); print('b')\nprint('c', file=sys.stderr)\nos.system('echo d')\nprint('e')";
     let (_, outputs) = server.run(code, None).await;
-    assert_eq!(kinds(&outputs), ["stdout", "stderr", "stdout"], "{outputs:?}");
+    assert_eq!(
+        kinds(&outputs),
+        ["stdout", "stderr", "stdout"],
+        "{outputs:?}"
+    );
     assert_eq!(outputs[0]["data"], "a\nb\n");
     assert_eq!(outputs[1]["data"], "c\n");
     assert_eq!(outputs[2]["data"], "d\ne\n");
@@ -54,37 +64,77 @@ async fn rich_outputs_carry_the_full_mime_bundle() {
         .run("import pandas as pd\npd.DataFrame({'a': [1, 2]})", None)
         .await;
     assert_eq!(kinds(&outputs), ["execute_result"]);
-    assert!(outputs[0]["data"]["text/html"].as_str().unwrap().contains("<table"));
-    assert!(outputs[0]["data"]["text/plain"].as_str().unwrap().contains('a'));
+    assert!(
+        outputs[0]["data"]["text/html"]
+            .as_str()
+            .unwrap()
+            .contains("<table")
+    );
+    assert!(
+        outputs[0]["data"]["text/plain"]
+            .as_str()
+            .unwrap()
+            .contains('a')
+    );
 
     let (_, outputs) = server
-        .run("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()", Some(&session))
+        .run(
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()",
+            Some(&session),
+        )
         .await;
     let png = outputs
         .iter()
         .find(|output| output["type"] == "display_data")
         .expect("plt.show() displays the figure");
-    assert!(png["data"]["image/png"].as_str().unwrap().starts_with("iVBOR"));
+    assert!(
+        png["data"]["image/png"]
+            .as_str()
+            .unwrap()
+            .starts_with("iVBOR")
+    );
 
     // A figure left open at the end of a cell is shown, as in Jupyter.
-    let (_, outputs) = server.run("plt.figure(); plt.plot([3, 1])", Some(&session)).await;
-    assert!(outputs.iter().any(|output| output["data"]["image/png"].is_string()), "{outputs:?}");
+    let (_, outputs) = server
+        .run("plt.figure(); plt.plot([3, 1])", Some(&session))
+        .await;
+    assert!(
+        outputs
+            .iter()
+            .any(|output| output["data"]["image/png"].is_string()),
+        "{outputs:?}"
+    );
 
     let code = "from IPython.display import display, Markdown, Latex, JSON, SVG\n\
         display(Markdown('# Title'))\ndisplay(Latex(r'$x^2$'))\ndisplay(JSON({'k': [1, 2]}))\n\
         SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"></svg>')";
     let (_, outputs) = server.run(code, Some(&session)).await;
-    assert_eq!(kinds(&outputs), ["display_data", "display_data", "display_data", "execute_result"]);
+    assert_eq!(
+        kinds(&outputs),
+        [
+            "display_data",
+            "display_data",
+            "display_data",
+            "execute_result"
+        ]
+    );
     assert_eq!(outputs[0]["data"]["text/markdown"], "# Title");
     assert_eq!(outputs[1]["data"]["text/latex"], "$x^2$");
     assert_eq!(outputs[2]["data"]["application/json"], json!({"k": [1, 2]}));
-    assert!(outputs[3]["data"]["image/svg+xml"].as_str().unwrap().contains("<svg"));
+    assert!(
+        outputs[3]["data"]["image/svg+xml"]
+            .as_str()
+            .unwrap()
+            .contains("<svg")
+    );
 }
 
 #[tokio::test]
 async fn exceptions_are_error_outputs_with_ansi_colours() {
     let server = TestServer::start().await;
-    let (status, body) = server.execute(json!({"code": "print('before')\n1/0"})).await;
+    let (status, body) = server
+        .execute(json!({"code": "print('before')\n1/0"}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let outputs = body["data"]["outputs"].as_array().unwrap();
     assert_eq!(kinds(outputs), ["stdout", "error"]);
@@ -97,15 +147,27 @@ async fn exceptions_are_error_outputs_with_ansi_colours() {
 async fn ipython_features_work() {
     let server = TestServer::start().await;
     let (session, outputs) = server.run("!echo from-shell", None).await;
-    assert!(text_of(&outputs, "stdout").contains("from-shell"), "{outputs:?}");
+    assert!(
+        text_of(&outputs, "stdout").contains("from-shell"),
+        "{outputs:?}"
+    );
     let (_, outputs) = server
-        .run("import asyncio\nawait asyncio.sleep(0)\n'awaited'", Some(&session))
+        .run(
+            "import asyncio\nawait asyncio.sleep(0)\n'awaited'",
+            Some(&session),
+        )
         .await;
     assert_eq!(outputs[0]["data"]["text/plain"], "'awaited'");
     let (_, outputs) = server.run("%time y = 3\ny", Some(&session)).await;
-    assert!(text_of(&outputs, "stdout").contains("Wall time"), "{outputs:?}");
+    assert!(
+        text_of(&outputs, "stdout").contains("Wall time"),
+        "{outputs:?}"
+    );
     let (_, outputs) = server.run("input('name? ')", Some(&session)).await;
-    assert!(text_of(&outputs, "error").contains("EOFError"), "input() fails at once: {outputs:?}");
+    assert!(
+        text_of(&outputs, "error").contains("EOFError"),
+        "input() fails at once: {outputs:?}"
+    );
 }
 
 #[tokio::test]
@@ -117,29 +179,70 @@ async fn unknown_sessions_are_refused_and_nothing_runs() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["data"], serde_json::Value::Null);
     assert_eq!(body["error"]["code"], "session_not_found");
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("does not exist or has expired"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist or has expired")
+    );
     let sessions = server.sessions().await;
-    assert_eq!(sessions["data"]["sessions"], json!([]), "no session was created");
+    assert_eq!(
+        sessions["data"]["sessions"],
+        json!([]),
+        "no session was created"
+    );
 }
 
 #[tokio::test]
 async fn bad_requests_get_clear_4xx_errors() {
     let server = TestServer::start().await;
     let cases = [
-        ("{not json".to_owned(), StatusCode::BAD_REQUEST, "not valid JSON"),
+        (
+            "{not json".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "not valid JSON",
+        ),
         ("".to_owned(), StatusCode::BAD_REQUEST, "not valid JSON"),
-        (json!({"language": "python"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "missing field `code`"),
-        (json!({"code": 5}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "invalid type"),
-        (json!({"code": "1", "language": "ruby"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "unknown variant `ruby`"),
-        (json!({"code": "1", "files": [{"name": "a"}]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "missing field"),
-        (json!({"code": "1", "files": [{"name": "a", "encoding": "base64", "content": "***"}]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "not valid base64"),
-        (json!({"code": "x".repeat(70_000)}).to_string(), StatusCode::PAYLOAD_TOO_LARGE, "larger than"),
+        (
+            json!({"language": "python"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing field `code`",
+        ),
+        (
+            json!({"code": 5}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid type",
+        ),
+        (
+            json!({"code": "1", "language": "ruby"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown variant `ruby`",
+        ),
+        (
+            json!({"code": "1", "files": [{"name": "a"}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing field",
+        ),
+        (
+            json!({"code": "1", "files": [{"name": "a", "encoding": "base64", "content": "***"}]})
+                .to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not valid base64",
+        ),
+        (
+            json!({"code": "x".repeat(70_000)}).to_string(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "larger than",
+        ),
     ];
     for (body, expected, message) in cases {
         let (status, response) = server.post_raw("/v1/tci/execute", body.clone()).await;
         assert_eq!(status, expected, "{body:.80}: {response}");
         let text = response["error"]["message"].as_str().unwrap();
-        assert!(text.contains(message), "{text:?} should mention {message:?}");
+        assert!(
+            text.contains(message),
+            "{text:?} should mention {message:?}"
+        );
     }
     let (status, body) = server
         .request(Request::get("/v1/tci/execute").body(Body::empty()).unwrap())
@@ -159,9 +262,16 @@ async fn a_token_is_required_when_configured() {
         if let Some(auth) = auth {
             builder = builder.header(header::AUTHORIZATION, auth);
         }
-        builder.body(Body::from(json!({"code": "1"}).to_string())).unwrap()
+        builder
+            .body(Body::from(json!({"code": "1"}).to_string()))
+            .unwrap()
     };
-    for auth in [None, Some("Bearer wrong"), Some("s3cret"), Some("Bearer s3cret2")] {
+    for auth in [
+        None,
+        Some("Bearer wrong"),
+        Some("s3cret"),
+        Some("Bearer s3cret2"),
+    ] {
         let (status, body) = server.request(request(auth)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth:?}");
         support::schemas().assert_valid("ExecuteResponse", &body);
@@ -181,7 +291,10 @@ async fn files_are_written_before_the_code_runs() {
         .execute(json!({"code": "print(open('data/numbers.csv').read().split()[1]); print(list(open('blob.bin','rb').read()))", "files": files}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(text_of(body["data"]["outputs"].as_array().unwrap(), "stdout"), "1,2\n[0, 1, 2, 255]\n");
+    assert_eq!(
+        text_of(body["data"]["outputs"].as_array().unwrap(), "stdout"),
+        "1,2\n[0, 1, 2, 255]\n"
+    );
 
     for name in ["../escape.txt", "/etc/evil", "a/../../b", "nul\u{0}"] {
         let (status, body) = server
@@ -190,7 +303,12 @@ async fn files_are_written_before_the_code_runs() {
                 {"name": name, "encoding": "string", "content": "x"}]}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}: {body}");
-        assert!(body["error"]["message"].as_str().unwrap().contains("not allowed"));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not allowed")
+        );
     }
     assert!(!server.work_root.path().join("escape.txt").exists());
 }

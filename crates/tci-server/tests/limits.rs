@@ -11,9 +11,12 @@ use support::{TestServer, kinds, text_of};
 
 #[tokio::test]
 async fn a_timeout_interrupts_and_the_session_survives() {
-    let server = TestServer::with(|config| config.exec_timeout = Duration::from_secs(1), None).await;
+    let server =
+        TestServer::with(|config| config.exec_timeout = Duration::from_secs(1), None).await;
     let (session, _) = server.run("kept = 'still here'", None).await;
-    let (_, outputs) = server.run("import time\ntime.sleep(30)", Some(&session)).await;
+    let (_, outputs) = server
+        .run("import time\ntime.sleep(30)", Some(&session))
+        .await;
     let errors = text_of(&outputs, "error");
     assert!(errors.contains("KeyboardInterrupt"), "{outputs:?}");
     assert!(errors.contains("interrupted after 1 s"), "{errors}");
@@ -39,7 +42,9 @@ async fn code_that_ignores_the_interrupt_is_killed_with_its_children() {
     let (session, outputs) = server.run(&code, None).await;
     let errors = text_of(&outputs, "error");
     assert!(errors.contains("ignored the interrupt"), "{outputs:?}");
-    let (status, body) = server.execute(json!({"code": "1", "session_id": session})).await;
+    let (status, body) = server
+        .execute(json!({"code": "1", "session_id": session}))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let child: i32 = std::fs::read_to_string(&pid_file).unwrap().parse().unwrap();
     let mut alive = true;
@@ -63,8 +68,14 @@ async fn output_is_capped_with_a_visible_marker() {
     let stdout = text_of(&outputs, "stdout");
     assert!(stdout.len() <= 64 << 10, "{} bytes kept", stdout.len());
     assert!(stdout.len() > 60 << 10);
-    assert!(text_of(&outputs, "stderr").contains("output truncated"), "{:?}", kinds(&outputs));
-    let (_, outputs) = server.run("print('next run is whole')", Some(&session)).await;
+    assert!(
+        text_of(&outputs, "stderr").contains("output truncated"),
+        "{:?}",
+        kinds(&outputs)
+    );
+    let (_, outputs) = server
+        .run("print('next run is whole')", Some(&session))
+        .await;
     assert_eq!(text_of(&outputs, "stdout"), "next run is whole\n");
 }
 
@@ -72,7 +83,10 @@ async fn output_is_capped_with_a_visible_marker() {
 async fn a_huge_allocation_raises_memory_error_and_the_session_lives_on() {
     let server = TestServer::with(|config| config.memory_limit = Some(1 << 30), None).await;
     let (session, outputs) = server.run("block = bytearray(1024 ** 3)", None).await;
-    assert!(text_of(&outputs, "error").contains("MemoryError"), "{outputs:?}");
+    assert!(
+        text_of(&outputs, "error").contains("MemoryError"),
+        "{outputs:?}"
+    );
     let (_, outputs) = server.run("print('alive')", Some(&session)).await;
     assert_eq!(text_of(&outputs, "stdout"), "alive\n");
 }
@@ -81,14 +95,28 @@ async fn a_huge_allocation_raises_memory_error_and_the_session_lives_on() {
 async fn a_crashed_interpreter_ends_only_its_session() {
     let server = TestServer::start().await;
     let (survivor, _) = server.run("z = 7", None).await;
-    for crash in ["import os\nos._exit(1)", "import ctypes\nctypes.string_at(0)"] {
+    for crash in [
+        "import os\nos._exit(1)",
+        "import ctypes\nctypes.string_at(0)",
+    ] {
         let (session, outputs) = server.run("pass", None).await;
-        let (status, body) = server.execute(json!({"code": crash, "session_id": session})).await;
+        let (status, body) = server
+            .execute(json!({"code": crash, "session_id": session}))
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let errors = text_of(body["data"]["outputs"].as_array().unwrap(), "error");
-        assert!(errors.contains("SessionDied"), "{crash}: {errors} {outputs:?}");
-        let (status, _) = server.execute(json!({"code": "1", "session_id": session})).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{crash}: the dead session is gone");
+        assert!(
+            errors.contains("SessionDied"),
+            "{crash}: {errors} {outputs:?}"
+        );
+        let (status, _) = server
+            .execute(json!({"code": "1", "session_id": session}))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{crash}: the dead session is gone"
+        );
     }
     let (_, outputs) = server.run("print(z)", Some(&survivor)).await;
     assert_eq!(text_of(&outputs, "stdout"), "7\n");
@@ -101,8 +129,15 @@ async fn the_session_cap_refuses_new_sessions_at_once() {
     server.run("2", None).await;
     let (status, body) = server.execute(json!({"code": "3"})).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(body["error"]["message"].as_str().unwrap().contains("all 2 sessions are in use"));
-    let (_, outputs) = server.run("print('existing still works')", Some(&first)).await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("all 2 sessions are in use")
+    );
+    let (_, outputs) = server
+        .run("print('existing still works')", Some(&first))
+        .await;
     assert_eq!(text_of(&outputs, "stdout"), "existing still works\n");
 }
 
@@ -122,7 +157,9 @@ async fn expired_sessions_end_and_their_folders_go() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let list = server.sessions().await;
     assert_eq!(list["data"]["sessions"], json!([]));
-    let (status, _) = server.execute(json!({"code": "1", "session_id": session})).await;
+    let (status, _) = server
+        .execute(json!({"code": "1", "session_id": session}))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!folder.exists(), "the session folder was removed");
 }
@@ -130,7 +167,10 @@ async fn expired_sessions_end_and_their_folders_go() {
 #[tokio::test]
 async fn the_sandbox_allows_only_the_session_folder_and_no_network() {
     assert!(
-        std::process::Command::new("bwrap").arg("--version").output().is_ok(),
+        std::process::Command::new("bwrap")
+            .arg("--version")
+            .output()
+            .is_ok(),
         "bubblewrap is not installed: scripts/install-tools.sh --test installs it"
     );
     let server = TestServer::with(|config| config.sandbox = true, None).await;
@@ -147,7 +187,10 @@ async fn the_sandbox_allows_only_the_session_folder_and_no_network() {
     let (_, outputs) = server.run(&code, None).await;
     let stdout = text_of(&outputs, "stdout");
     assert!(stdout.contains("own folder: ok"), "{outputs:?}");
-    assert!(!stdout.contains("WROTE /etc") && !stdout.contains("WROTE /usr"), "{stdout}");
+    assert!(
+        !stdout.contains("WROTE /etc") && !stdout.contains("WROTE /usr"),
+        "{stdout}"
+    );
     assert!(stdout.matches("refused").count() >= 2, "{stdout}");
     // Beside the session folder there is only the sandbox's throwaway /tmp.
     assert!(!server.work_root.path().join("escape").exists());

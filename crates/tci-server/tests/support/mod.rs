@@ -7,18 +7,20 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tci_api::contract::Schemas;
 use tci_server::local::{LocalBackend, LocalConfig};
-use tci_server::routes::{AppState, app};
+use tci_server::routes::{App, AppState, app};
 use tower::ServiceExt;
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// The project's Python environment, made by `scripts/python-env.sh`.
@@ -56,7 +58,7 @@ pub fn config(work_root: &Path) -> LocalConfig {
 /// A server with a real local backend; its sessions live in a temporary
 /// folder removed with it.
 pub struct TestServer {
-    pub router: Router,
+    pub router: App,
     pub backend: LocalBackend,
     pub work_root: tempfile::TempDir,
 }
@@ -70,7 +72,9 @@ impl TestServer {
         let work_root = tempfile::tempdir().unwrap();
         let mut config = config(work_root.path());
         adjust(&mut config);
-        let backend = LocalBackend::start(config).await.expect("local backend starts");
+        let backend = LocalBackend::start(config)
+            .await
+            .expect("local backend starts");
         let state = AppState {
             backend: backend.clone(),
             token: token.map(Into::into),
@@ -87,8 +91,12 @@ impl TestServer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("{status}: body is not JSON: {}", String::from_utf8_lossy(&bytes)));
+        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            panic!(
+                "{status}: body is not JSON: {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        });
         (status, body)
     }
 
@@ -124,7 +132,11 @@ impl TestServer {
 
     pub async fn sessions(&self) -> Value {
         let (status, body) = self
-            .request(Request::get("/v1/tci/sessions").body(Body::empty()).unwrap())
+            .request(
+                Request::get("/v1/tci/sessions")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         schemas().assert_valid("SessionListResponse", &body);
@@ -142,5 +154,47 @@ pub fn text_of(outputs: &[Value], kind: &str) -> String {
 }
 
 pub fn kinds(outputs: &[Value]) -> Vec<&str> {
-    outputs.iter().map(|output| output["type"].as_str().unwrap()).collect()
+    outputs
+        .iter()
+        .map(|output| output["type"].as_str().unwrap())
+        .collect()
+}
+
+/// The real `tci-server` binary on a free port, killed when dropped.
+pub struct RunningServer {
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl RunningServer {
+    pub fn start(extra_args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tci-server"))
+            .current_dir(workspace_root())
+            .args(["--bind", "127.0.0.1:0", "--pool-size", "1"])
+            .env("RUST_LOG", "warn,tower_http=off")
+            .args(extra_args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("tci-server starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in the start-up line {line:?}"))
+            .to_owned();
+        RunningServer { url, child }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

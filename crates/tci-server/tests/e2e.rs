@@ -1,0 +1,311 @@
+//! End to end: the release build of the app, served by the real tci-server
+//! binary with its local Python backend, driven in headless Chromium through
+//! chromedriver. Needs `trunk build --release` first (the test command does).
+
+mod support;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use support::{RunningServer, workspace_root};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn open(url: &str) -> Self {
+        assert!(
+            workspace_root().join("dist/index.html").exists(),
+            "dist/ is missing: run `trunk build --release` (the test command does)"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed (scripts/install-tools.sh --test)");
+        let profile = tempfile::tempdir().unwrap();
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--no-first-run", "--window-size=1200,900",
+                         format!("--user-data-dir={}", profile.path().display())],
+            }),
+        );
+        let mut client = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(connected) => {
+                    client = Some(connected);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        let client = client.expect("chromedriver answers");
+        client.goto(url).await.unwrap();
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("{css} never appeared: {error}"))
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.unwrap().len()
+    }
+
+    /// Puts `code` in the editor as if pasted.
+    async fn set_code(&self, code: &str) {
+        self.wait_for("[data-testid=editor]").await;
+        self.client
+            .execute(
+                "const editor = document.querySelector('[data-testid=editor]');\
+                 editor.value = arguments[0];\
+                 editor.dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![json!(code)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Runs `code` as the next cell and waits until that cell settles;
+    /// returns its status.
+    async fn run(&self, code: &str) -> String {
+        let before = self.count("[data-testid=cell]").await;
+        self.set_code(code).await;
+        self.client
+            .find(Locator::Css("[data-testid=run]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_settled(before + 1).await
+    }
+
+    /// Waits until there are `cells` cells and none is running.
+    async fn wait_settled(&self, cells: usize) -> String {
+        let css = format!("[data-testid=cell]:nth-of-type({cells}):not([data-status=running])");
+        let cell = self.wait_for(&css).await;
+        cell.attr("data-status").await.unwrap().unwrap_or_default()
+    }
+
+    async fn last_cell_text(&self) -> String {
+        let cells = self
+            .client
+            .find_all(Locator::Css("[data-testid=cell]"))
+            .await
+            .unwrap();
+        cells.last().unwrap().text().await.unwrap()
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_page_renders_and_its_wasm_runs() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    browser.wait_for("[data-testid=editor]").await;
+    let session = browser
+        .wait_for("[data-testid=session-id]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(session.contains("new session"), "{session}");
+    // The server fronts the API: no key is asked for.
+    assert_eq!(browser.count("[data-testid=api-key]").await, 0);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn session_reuse_survives_a_reload() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(browser.run("x = 42").await, "ok");
+    assert_eq!(browser.run("print(f\"The value of x is {x}\")").await, "ok");
+    let output = browser
+        .wait_for("[data-testid=cell]:nth-of-type(2) [data-testid=output][data-output-type=stdout]")
+        .await;
+    assert_eq!(output.text().await.unwrap(), "The value of x is 42");
+    let session = browser
+        .wait_for("[data-testid=session-id]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(session.starts_with("ses_"), "{session}");
+
+    browser.client.refresh().await.unwrap();
+    browser.wait_settled(2).await;
+    assert_eq!(browser.count("[data-testid=cell]").await, 2);
+    assert_eq!(browser.run("print(x + 1)").await, "ok");
+    assert!(browser.last_cell_text().await.contains("43"));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn plots_tables_and_tracebacks_render() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(
+        browser
+            .run("import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()")
+            .await,
+        "ok"
+    );
+    let image = browser
+        .wait_for("[data-output-type=display_data] img.rich-image")
+        .await;
+    assert!(
+        image
+            .attr("src")
+            .await
+            .unwrap()
+            .unwrap()
+            .starts_with("data:image/png;base64,")
+    );
+
+    assert_eq!(
+        browser
+            .run("import pandas as pd\npd.DataFrame({'a': [1, 2]})")
+            .await,
+        "ok"
+    );
+    let frame = browser
+        .wait_for("[data-output-type=execute_result] iframe.html-output")
+        .await;
+    assert_eq!(
+        frame.attr("sandbox").await.unwrap().as_deref(),
+        Some("allow-scripts")
+    );
+    assert!(
+        frame
+            .attr("srcdoc")
+            .await
+            .unwrap()
+            .unwrap()
+            .contains("<table")
+    );
+
+    assert_eq!(browser.run("1/0").await, "error");
+    let traceback = browser
+        .wait_for("[data-output-type=error] pre.traceback")
+        .await;
+    assert!(
+        traceback
+            .text()
+            .await
+            .unwrap()
+            .contains("ZeroDivisionError")
+    );
+    assert!(!traceback.text().await.unwrap().contains('\u{1b}'));
+    assert!(
+        browser
+            .count("[data-output-type=error] span[class*=ansi-fg]")
+            .await
+            > 0
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_expired_session_recovers_with_replay() {
+    let server = RunningServer::start(&["--idle-minutes", "0.05"]);
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(browser.run("x = 42").await, "ok");
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(browser.run("print(x)").await, "failed");
+    assert!(browser.last_cell_text().await.contains("expired"));
+    // The code that failed is still there.
+    assert!(browser.last_cell_text().await.contains("print(x)"));
+    browser
+        .wait_for("[data-testid=replay]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Replay runs `x = 42` and then `print(x)` in a new session.
+    assert_eq!(browser.wait_settled(4).await, "ok");
+    assert!(browser.last_cell_text().await.contains("42"));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_bad_key_is_reported_and_the_code_kept() {
+    let server = RunningServer::start(&["--token", "right-key"]);
+    let browser = Browser::open(&server.url).await;
+    let key = browser.wait_for("[data-testid=api-key]").await;
+    key.send_keys("wrong-key").await.unwrap();
+    assert_eq!(browser.run("print('secret plan')").await, "failed");
+    let text = browser.last_cell_text().await;
+    assert!(text.contains("refused the key"), "{text}");
+    assert!(text.contains("print('secret plan')"), "{text}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn server_errors_and_an_unreachable_api_are_reported() {
+    // No session may start: every run is a 503 from the server.
+    let server = RunningServer::start(&["--max-sessions", "0"]);
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(browser.run("print(1)").await, "failed");
+    assert!(browser.last_cell_text().await.contains("(503)"));
+
+    browser
+        .wait_for("[data-testid=settings]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let base = browser.wait_for("[data-testid=api-base]").await;
+    base.send_keys("http://127.0.0.1:9/v1\n").await.unwrap();
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-testid=api-base]').dispatchEvent(new Event('change', {bubbles: true}))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(browser.run("print(2)").await, "failed");
+    let text = browser.last_cell_text().await;
+    assert!(text.contains("Could not reach the API"), "{text}");
+    assert!(text.contains("print(2)"));
+    browser.close().await;
+}
