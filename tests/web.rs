@@ -5,8 +5,8 @@
 //! (no `-q`: the runner rejects it). Each test mounts into a fresh `<div>`,
 //! clears localStorage it relies on, and removes its DOM at the end, so the
 //! tests (which run one at a time in one page) do not see each other.
-
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::time::Duration;
 
@@ -47,8 +47,9 @@ fn local_storage() -> web_sys::Storage {
         .expect("localStorage exists")
 }
 
-/// A test's own subtree of the page, unmounted and removed on drop (also
-/// when the test panics half-way, as far as wasm allows).
+/// A test's own subtree of the page, unmounted and removed on drop. A
+/// panic in wasm does not unwind, so a failed test leaves its root behind:
+/// [`mount`] removes such leftovers before mounting.
 struct Mounted<M: Mountable + 'static> {
     root: HtmlElement,
     handle: Option<UnmountHandle<M>>,
@@ -480,6 +481,7 @@ async fn stdout_is_text_never_markup() {
     assert_no_element(&output, "script");
     assert_no_element(&output, "img");
     assert_eq!(pre.child_element_count(), 0);
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]
@@ -490,6 +492,7 @@ async fn stderr_is_text_never_markup() {
     assert_eq!(text(&one(&output, "pre.stream.stderr")), HOSTILE);
     assert_no_element(&output, "script");
     assert_no_element(&output, "img");
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]
@@ -514,6 +517,7 @@ async fn error_colours_ansi_and_keeps_markup_as_text() {
     assert_eq!(shown, format!("red plain {HOSTILE}"));
     assert_no_element(&output, "script");
     assert_no_element(&output, "img");
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]
@@ -542,6 +546,7 @@ async fn svg_becomes_an_image_source_never_markup() {
     assert_eq!(decoded, svg, "the data URL holds the SVG unchanged");
     assert_no_element(&output, "svg");
     assert_no_element(&output, "script");
+    assert_no_alert().await;
 }
 
 /// Records the numbers `postMessage`d to this window (the HTML frame posts
@@ -634,10 +639,10 @@ async fn html_goes_to_a_sandboxed_frame_without_same_origin() {
     );
     assert_eq!(document().title(), title, "the frame changed the page");
     assert_eq!(local_storage().get_item("pwned").expect("read"), None);
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]
-#[ignore = "app bug: HtmlFrame drops the frame's height messages (see report)"]
 async fn html_frame_takes_the_height_it_reports() {
     let messages = Messages::listen();
     let html = "<div style='height:300px'>tall</div>";
@@ -662,7 +667,7 @@ async fn html_frame_takes_the_height_it_reports() {
 
 #[wasm_bindgen_test]
 async fn markdown_escapes_raw_html_and_unsafe_links() {
-    let markdown = "# Title\n<b>x</b>\n\n[click](javascript:alert(1)) [ok](https://example.com)";
+    let markdown = "# Title\n<b>x</b>\n\n[click](javascript:alert(1)) [ok](https://example.com)\n\n<img src=x onerror=alert(1)>";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
         json!({"text/markdown": markdown, "text/plain": "md"}),
@@ -672,6 +677,7 @@ async fn markdown_escapes_raw_html_and_unsafe_links() {
     let md = one(&output, "div.markdown");
     assert_eq!(text(&one(&md, "h1")), "Title");
     assert_no_element(&md, "b");
+    assert_no_element(&md, "img");
     assert!(text(&md).contains("<b>x</b>"), "{}", md.inner_html());
     let links = all(&md, "a");
     assert_eq!(links.len(), 1, "{}", md.inner_html());
@@ -680,6 +686,7 @@ async fn markdown_escapes_raw_html_and_unsafe_links() {
         Some("https://example.com")
     );
     assert!(!md.inner_html().contains("javascript:\""));
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]
@@ -723,6 +730,7 @@ async fn json_and_latex_are_shown_as_text() {
     ))
     .await;
     assert_eq!(text(&one(&output, "pre.latex")), "$x < y$");
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]
@@ -741,6 +749,7 @@ async fn a_bundle_with_nothing_showable_names_its_types() {
     );
     assert!(!text(&output).contains("alert"));
     assert_no_element(&output, "script");
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]
@@ -777,6 +786,7 @@ async fn an_unknown_output_type_is_shown_as_data() {
     assert!(text(&unknown).contains("percent"), "{}", text(&unknown));
     assert_no_element(&unknown, "script");
     assert_no_element(&unknown, "img");
+    assert_no_alert().await;
 }
 
 #[wasm_bindgen_test]

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use tci_api::Output;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 
 use crate::ansi;
 use crate::output_view::{self, View};
@@ -96,8 +96,10 @@ fn HtmlFrame(html: String) -> impl IntoView {
         let Some(element) = frame.get_untracked() else {
             return;
         };
+        // Identity, not `instanceof Window`: a sandboxed frame's window is a
+        // cross-origin object, which fails that check.
         let from_frame = match (event.source(), element.content_window()) {
-            (Some(source), Some(window)) => source.dyn_ref::<web_sys::Window>() == Some(&window),
+            (Some(source), Some(window)) => JsValue::from(source) == JsValue::from(window),
             _ => false,
         };
         if !from_frame {

@@ -1,5 +1,6 @@
 //! The wire types against the contract: every example parses, round trips
 //! are lossless, and what we write validates against the OpenAPI schemas.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use serde_json::{Value, json};
 use tci_api::contract::{self, Schemas};

@@ -55,20 +55,20 @@ pub struct LocalArgs {
     pub max_sessions: usize,
 
     /// Minutes a session lives after it starts.
-    #[arg(long, env = "TCI_SESSION_MINUTES", default_value_t = 60.0)]
+    #[arg(long, env = "TCI_SESSION_MINUTES", value_parser = non_negative, default_value_t = 60.0)]
     pub session_minutes: f64,
 
     /// Minutes without an execution after which a session ends.
-    #[arg(long, env = "TCI_IDLE_MINUTES", default_value_t = 30.0)]
+    #[arg(long, env = "TCI_IDLE_MINUTES", value_parser = non_negative, default_value_t = 30.0)]
     pub idle_minutes: f64,
 
     /// Seconds one execution may run before it is interrupted.
-    #[arg(long, env = "TCI_EXEC_TIMEOUT", default_value_t = 120.0)]
+    #[arg(long, env = "TCI_EXEC_TIMEOUT", value_parser = non_negative, default_value_t = 120.0)]
     pub exec_timeout: f64,
 
     /// Seconds an interrupted execution gets to stop before its session is
     /// killed.
-    #[arg(long, env = "TCI_INTERRUPT_GRACE", default_value_t = 3.0)]
+    #[arg(long, env = "TCI_INTERRUPT_GRACE", value_parser = non_negative, default_value_t = 3.0)]
     pub interrupt_grace: f64,
 
     /// Bytes of output one execution may produce; the rest is dropped with
@@ -107,8 +107,16 @@ impl LocalArgs {
             exec_timeout: Duration::from_secs_f64(self.exec_timeout),
             interrupt_grace: Duration::from_secs_f64(self.interrupt_grace),
             output_cap: self.output_cap,
-            memory_limit: (self.memory_mib > 0).then(|| self.memory_mib << 20),
+            memory_limit: (self.memory_mib > 0).then_some(self.memory_mib << 20),
             sandbox,
         }
+    }
+}
+
+/// Durations must be finite and not negative (they become `Duration`s).
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        _ => Err(format!("{text:?} is not a number of zero or more")),
     }
 }

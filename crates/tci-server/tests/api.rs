@@ -1,5 +1,6 @@
 //! The /tci API of the local backend, driven through the router with real
 //! Python sessions. Every response is validated against the OpenAPI schema.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

@@ -1,6 +1,7 @@
 //! End to end: the release build of the app, served by the real tci-server
 //! binary with its local Python backend, driven in headless Chromium through
 //! chromedriver. Needs `trunk build --release` first (the test command does).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! Limits and faults of the local backend: timeouts, output and memory caps,
 //! crashes, the session cap, expiry and the sandbox.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

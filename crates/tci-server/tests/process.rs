@@ -1,5 +1,6 @@
 //! The binary's start-up: one clear message for a broken Python, a loud
 //! warning for a public bind without a token.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

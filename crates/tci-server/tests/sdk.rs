@@ -1,6 +1,7 @@
 //! Together's official Python SDKs, pointed at the real server binary,
 //! run Together's documented session-reuse example. The virtualenvs come
 //! from `scripts/python-env.sh` (the test command makes them).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
 

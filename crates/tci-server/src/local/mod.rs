@@ -341,7 +341,7 @@ fn new_session_id() -> String {
 pub(crate) fn now_micros() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| micros(since))
+        .map_or(0, micros)
 }
 
 fn micros(duration: Duration) -> i64 {
