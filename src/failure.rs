@@ -92,6 +92,11 @@ pub fn classify(
             }),
         };
     }
+    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
+    let detail = json
+        .as_ref()
+        .and_then(message_from_error_body)
+        .unwrap_or_default();
     if json.is_none() && !body.trim().is_empty() && status != 413 && status < 500 {
         return Err(RunFailure::NotJson {
             status,

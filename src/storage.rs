@@ -45,28 +45,33 @@ pub fn load(raw: Option<&str>) -> Loaded {
     let Some(raw) = raw.filter(|raw| !raw.trim().is_empty()) else {
         return Loaded::Fresh;
     };
-    let value: serde_json::Value = match serde_json::from_str(raw) {
-        Ok(value) => value,
+    // Read the version alone first (other members ignored) so that data of
+    // another version is recognised as such, not as corrupt.
+    #[derive(Deserialize)]
+    struct Versioned {
+        version: Option<u64>,
+    }
+    match serde_json::from_str::<Versioned>(raw) {
         Err(error) => {
             return Loaded::Discarded {
                 reason: format!("saved data was corrupt ({error})"),
             };
         }
-    };
-    match value.get("version").and_then(serde_json::Value::as_u64) {
-        Some(version) if version == u64::from(VERSION) => {}
-        Some(version) => {
-            return Loaded::Discarded {
-                reason: format!("saved data is from another version ({version}) of the playground"),
-            };
-        }
-        None => {
+        Ok(Versioned { version: None }) => {
             return Loaded::Discarded {
                 reason: "saved data has no version".into(),
             };
         }
+        Ok(Versioned {
+            version: Some(version),
+        }) if version != u64::from(VERSION) => {
+            return Loaded::Discarded {
+                reason: format!("saved data is from another version ({version}) of the playground"),
+            };
+        }
+        Ok(_) => {}
     }
-    match serde_json::from_value::<Saved>(value) {
+    match serde_json::from_str::<Saved>(raw) {
         Ok(mut saved) => {
             for cell in &mut saved.cells {
                 // The page went away while this ran; its answer is lost.

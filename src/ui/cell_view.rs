@@ -84,16 +84,14 @@ fn status_label(status: Status) -> &'static str {
     }
 }
 
+/// Integer arithmetic only: float formatting would add ~10 KB of wasm.
 fn format_duration(millis: f64) -> String {
-    if millis < 1000.0 {
-        format!("{:.0} ms", millis.max(0.0))
-    } else if millis < 60_000.0 {
-        format!("{:.1} s", millis / 1000.0)
+    let millis = millis.max(0.0) as u64;
+    if millis < 1000 {
+        format!("{millis} ms")
+    } else if millis < 60_000 {
+        format!("{}.{} s", millis / 1000, millis % 1000 / 100)
     } else {
-        format!(
-            "{}m {:02}s",
-            (millis / 60_000.0) as u64,
-            ((millis / 1000.0) as u64) % 60
-        )
+        format!("{}m {:02}s", millis / 60_000, millis / 1000 % 60)
     }
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 ///
 /// The schema says a list of strings or objects; Together's generated docs
 /// show the bare string `"<unknown>"`. Anything that is not a list is kept.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Errors {
     List(Vec<ErrorItem>),
@@ -28,12 +28,38 @@ impl Errors {
 }
 
 /// One entry of `errors`: a message, or an object that usually has one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ErrorItem {
     Message(String),
     Object(Map<String, Value>),
     Other(Value),
+}
+
+// Read through `Value` rather than `untagged`: same result, far less code.
+impl<'de> Deserialize<'de> for Errors {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Array(items) => Errors::List(items.into_iter().map(ErrorItem::from).collect()),
+            other => Errors::Other(other),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(ErrorItem::from)
+    }
+}
+
+impl From<Value> for ErrorItem {
+    fn from(value: Value) -> Self {
+        match value {
+            Value::String(text) => ErrorItem::Message(text),
+            Value::Object(object) => ErrorItem::Object(object),
+            other => ErrorItem::Other(other),
+        }
+    }
 }
 
 impl ErrorItem {
@@ -107,12 +133,28 @@ impl ApiError {
 /// The message an error body carries, whichever of the known shapes it has:
 /// TCI's `errors`, Together's `error`, or a bare `message` / `detail`.
 pub fn message_from_error_body(body: &Value) -> Option<String> {
-    if let Some(errors) = body.get("errors").filter(|errors| !errors.is_null()) {
-        let errors: Errors = serde_json::from_value(errors.clone()).ok()?;
-        let messages = errors.messages();
-        if !messages.is_empty() {
-            return Some(messages.join("; "));
+    // Walks the JSON by hand rather than through `Errors`' deserializer: the
+    // browser build then carries one deserializer less.
+    let item_message = |item: &Value| match item {
+        Value::String(text) => text.clone(),
+        Value::Object(object) => object
+            .get("message")
+            .and_then(Value::as_str)
+            .map_or_else(|| item.to_string(), str::to_owned),
+        other => other.to_string(),
+    };
+    match body.get("errors") {
+        Some(Value::Array(items)) if !items.is_empty() => {
+            return Some(
+                items
+                    .iter()
+                    .map(item_message)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
         }
+        Some(Value::Array(_) | Value::Null) | None => {}
+        Some(other) => return Some(item_message(other)),
     }
     if let Some(error) = body.get("error") {
         return match error {

@@ -1,6 +1,8 @@
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::members::{read_members, take};
 use crate::{Errors, Nullable};
 
 /// Body of `POST /tci/execute`.
@@ -53,7 +55,7 @@ pub enum FileEncoding {
 }
 
 /// Response of `POST /tci/execute`: `data` on success, `errors` on failure.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExecuteResponse {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub data: Nullable<ExecuteData>,
@@ -89,7 +91,7 @@ impl ExecuteResponse {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExecuteData {
     #[serde(default)]
     pub session_id: String,
@@ -109,6 +111,60 @@ pub enum ExecutionStatus {
     Error,
     Completed,
     Other(String),
+}
+
+impl<'de> Deserialize<'de> for ExecuteResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = ExecuteResponse;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("an execute response object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<ExecuteResponse, A::Error> {
+                let (mut data, mut errors) = (None, None);
+                let extra = read_members(access, |key, access| match key {
+                    "data" => take(access, &mut data, "data"),
+                    "errors" => take(access, &mut errors, "errors"),
+                    _ => Ok(false),
+                })?;
+                Ok(ExecuteResponse {
+                    data: data.unwrap_or_default(),
+                    errors: errors.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExecuteData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = ExecuteData;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("an execution result object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<ExecuteData, A::Error> {
+                let (mut session_id, mut outputs, mut status) = (None, None, None);
+                let extra = read_members(access, |key, access| match key {
+                    "session_id" => take(access, &mut session_id, "session_id"),
+                    "outputs" => take(access, &mut outputs, "outputs"),
+                    "status" => take(access, &mut status, "status"),
+                    _ => Ok(false),
+                })?;
+                Ok(ExecuteData {
+                    session_id: session_id.unwrap_or_default(),
+                    outputs: outputs.unwrap_or_default(),
+                    status: status.flatten(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
 impl ExecutionStatus {

@@ -14,6 +14,7 @@
 
 mod errors;
 mod execute;
+mod members;
 mod nullable;
 mod sessions;
 pub mod timestamp;
