@@ -78,6 +78,11 @@ impl ApiFailure {
                 "server_error",
                 "interpreter_unavailable",
             ),
+            ApiFailure::Execute(E::Internal(_)) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "internal_error",
+            ),
         }
     }
 }
@@ -89,6 +94,10 @@ impl IntoResponse for ApiFailure {
             ApiFailure::Execute(ExecuteError::Unavailable(error)) => {
                 tracing::error!(%error, "could not start a Python session");
                 "could not start a Python session; the server log says why".to_owned()
+            }
+            ApiFailure::Execute(ExecuteError::Internal(error)) => {
+                tracing::error!(%error, "execution failed inside the server");
+                "internal server error; the server log says why".to_owned()
             }
             other => other.to_string(),
         };

@@ -357,3 +357,22 @@ async fn executions_in_one_session_never_overlap_and_sessions_run_in_parallel() 
     assert_eq!(text_of(&a.1, "stdout"), "True\n");
     assert_ne!(a.0, b.0);
 }
+
+#[tokio::test]
+async fn a_client_that_stops_waiting_does_not_shift_later_answers() {
+    let server = TestServer::start().await;
+    let (session, _) = server.run("x = 42", None).await;
+    let slow = server.execute(
+        json!({"code": "import time; time.sleep(1); print('slow')", "session_id": session}),
+    );
+    // The client gives up: its request future is dropped mid-execution.
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(200), slow)
+            .await
+            .is_err()
+    );
+    let (_, outputs) = server.run("print(x)", Some(&session)).await;
+    assert_eq!(text_of(&outputs, "stdout"), "42\n");
+    let (_, outputs) = server.run("print('third')", Some(&session)).await;
+    assert_eq!(text_of(&outputs, "stdout"), "third\n");
+}

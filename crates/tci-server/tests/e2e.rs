@@ -310,3 +310,122 @@ async fn server_errors_and_an_unreachable_api_are_reported() {
     assert!(text.contains("print(2)"));
     browser.close().await;
 }
+
+// WebDriver key codes.
+const ENTER: &str = "\u{E007}";
+const TAB: &str = "\u{E004}";
+const CONTROL: &str = "\u{E009}";
+const ESCAPE: &str = "\u{E00C}";
+const ARROW_UP: &str = "\u{E013}";
+const RELEASE_MODIFIERS: &str = "\u{E000}";
+
+impl Browser {
+    async fn editor_value(&self) -> String {
+        let value = self
+            .client
+            .execute(
+                "return document.querySelector('[data-testid=editor]').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    async fn active_test_id(&self) -> String {
+        let id = self
+            .client
+            .execute(
+                "return document.activeElement && document.activeElement.dataset.testid || ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        id.as_str().unwrap_or_default().to_owned()
+    }
+}
+
+#[tokio::test]
+async fn the_editor_keys_work_like_a_code_editor() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    let editor = browser.wait_for("[data-testid=editor]").await;
+    editor.click().await.unwrap();
+
+    // Enter keeps the indentation and adds a level after a colon; Tab indents.
+    editor
+        .send_keys(&format!("def f(x):{ENTER}return x * 2{ENTER}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.editor_value().await,
+        "def f(x):\n    return x * 2\n"
+    );
+    editor.send_keys(&format!("{TAB}")).await.unwrap();
+    assert_eq!(
+        browser.editor_value().await,
+        "def f(x):\n    return x * 2\n    "
+    );
+
+    // Ctrl+Enter runs and empties the editor; the draft is saved meanwhile.
+    browser
+        .set_code("def f(x):\n    return x * 2\nprint(f(21))")
+        .await;
+    editor
+        .send_keys(&format!("{CONTROL}{ENTER}{RELEASE_MODIFIERS}"))
+        .await
+        .unwrap();
+    assert_eq!(browser.wait_settled(1).await, "ok");
+    assert!(browser.last_cell_text().await.contains("42"));
+    assert_eq!(browser.editor_value().await, "");
+
+    // Up on the first line recalls the last submission.
+    editor.send_keys(ARROW_UP).await.unwrap();
+    assert_eq!(
+        browser.editor_value().await,
+        "def f(x):\n    return x * 2\nprint(f(21))"
+    );
+
+    // Esc releases the editor: the next Tab moves focus instead of indenting.
+    editor.send_keys(&format!("{ESCAPE}{TAB}")).await.unwrap();
+    assert_ne!(browser.active_test_id().await, "editor");
+    assert_eq!(
+        browser.editor_value().await,
+        "def f(x):\n    return x * 2\nprint(f(21))"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn stop_marks_the_cell_and_keeps_the_session() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(browser.run("x = 42").await, "ok");
+    browser.set_code("import time\ntime.sleep(3)").await;
+    browser
+        .wait_for("[data-testid=run]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for("[data-testid=cell][data-status=running]")
+        .await;
+    browser
+        .wait_for("[data-testid=stop]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.wait_settled(2).await, "stopped");
+    assert!(
+        browser
+            .last_cell_text()
+            .await
+            .contains("may still be running")
+    );
+    // The session is intact once the stopped code has finished.
+    assert_eq!(browser.run("print(x)").await, "ok");
+    assert!(browser.last_cell_text().await.contains("42"));
+    browser.close().await;
+}

@@ -76,6 +76,8 @@ pub enum ExecuteError {
     File(#[from] FileError),
     #[error("could not start a Python session: {0}")]
     Unavailable(#[from] StartError),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 #[derive(Clone, Debug)]
@@ -149,7 +151,17 @@ impl LocalBackend {
         &self.inner.config
     }
 
+    /// Runs to completion even if the caller stops waiting (an HTTP client
+    /// that disconnects): the interpreter's reply must still be read, or the
+    /// next execution in the session would get this one's answer.
     pub async fn execute(&self, execution: Execution) -> Result<Executed, ExecuteError> {
+        let backend = self.clone();
+        tokio::spawn(async move { backend.execute_to_end(execution).await })
+            .await
+            .unwrap_or_else(|error| Err(ExecuteError::Internal(error.to_string())))
+    }
+
+    async fn execute_to_end(&self, execution: Execution) -> Result<Executed, ExecuteError> {
         for file in &execution.files {
             files::relative_path(&file.name)?;
         }
