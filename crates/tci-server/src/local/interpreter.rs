@@ -271,6 +271,9 @@ fn describe_exit(status: &std::process::ExitStatus) -> String {
 
 impl Launch {
     fn command(&self, dir: &Path) -> Command {
+        // Removed with the session folder; failing here only means Python
+        // falls back to /tmp.
+        let _ = std::fs::create_dir_all(dir.join(".tmp"));
         let mut command = match &self.sandbox_cache {
             None => Command::new(&self.python),
             Some(_) => {
@@ -286,6 +289,7 @@ impl Launch {
             .current_dir(dir)
             .env_clear()
             .env("HOME", dir)
+            .env("TMPDIR", dir.join(".tmp"))
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("LANG", "C.UTF-8")
             .env("PYTHONUNBUFFERED", "1")
@@ -310,8 +314,10 @@ impl Launch {
     }
 }
 
-/// bubblewrap arguments: the whole file system read-only, a private /tmp,
-/// no network, and only the session folder (and shared caches) writable.
+/// bubblewrap arguments: the whole file system read-only (no tmpfs over
+/// /tmp: the interpreter itself may live there), no network, and only the
+/// session folder (and shared caches) writable. Temporary files go to the
+/// session's own `.tmp` through TMPDIR.
 pub fn sandbox_args(dir: &Path, cache_dir: &Path) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = [
         "--ro-bind",
@@ -321,8 +327,6 @@ pub fn sandbox_args(dir: &Path, cache_dir: &Path) -> Vec<std::ffi::OsString> {
         "/dev",
         "--proc",
         "/proc",
-        "--tmpfs",
-        "/tmp",
         "--unshare-net",
         "--unshare-ipc",
         "--unshare-uts",
