@@ -335,16 +335,23 @@ async fn sessions_list_true_counts_and_times() {
 }
 
 #[tokio::test]
-async fn executions_in_one_session_never_overlap_and_sessions_run_in_parallel() {
+async fn executions_in_one_session_run_in_arrival_order_and_sessions_in_parallel() {
     let server = TestServer::start().await;
     let (session, _) = server.run("import time\nspans = []", None).await;
-    let code = "t0 = time.monotonic(); time.sleep(0.05); spans.append((t0, time.monotonic()))";
-    let runs: Vec<_> = (0..5).map(|_| server.run(code, Some(&session))).collect();
-    futures_util::future::join_all(runs).await;
-    let (_, outputs) = server
-        .run("print(len(spans), all(a[1] <= b[0] for a, b in zip(sorted(spans), sorted(spans)[1:])))", Some(&session))
-        .await;
-    assert_eq!(text_of(&outputs, "stdout"), "5 True\n");
+    let codes: Vec<String> = (0..5)
+        .map(|i| {
+            format!(
+                "t0 = time.monotonic(); time.sleep(0.05); spans.append(({i}, t0, time.monotonic()))"
+            )
+        })
+        .collect();
+    // join_all polls in order, so the requests reach the session in order.
+    futures_util::future::join_all(codes.iter().map(|code| server.run(code, Some(&session)))).await;
+    let check = "order = [i for i, _, _ in spans]\n\
+        overlap = any(a[2] > b[1] for a, b in zip(spans, spans[1:]))\n\
+        print(order, overlap)";
+    let (_, outputs) = server.run(check, Some(&session)).await;
+    assert_eq!(text_of(&outputs, "stdout"), "[0, 1, 2, 3, 4] False\n");
 
     // Session A waits for a file only session B writes: this finishes only
     // if the two run at the same time.

@@ -106,7 +106,7 @@ struct Session {
     started_at: i64,
     activity: Mutex<Activity>,
     /// `None` once the process has ended.
-    interpreter: tokio::sync::Mutex<Option<Interpreter>>,
+    interpreter: Arc<tokio::sync::Mutex<Option<Interpreter>>>,
 }
 
 #[derive(Debug)]
@@ -151,17 +151,11 @@ impl LocalBackend {
         &self.inner.config
     }
 
-    /// Runs to completion even if the caller stops waiting (an HTTP client
-    /// that disconnects): the interpreter's reply must still be read, or the
+    /// Waits its turn in the session (a fair lock: arrival order), then runs
+    /// to completion even if the caller stops waiting, as an HTTP client that
+    /// disconnects does: the interpreter's reply must still be read, or the
     /// next execution in the session would get this one's answer.
     pub async fn execute(&self, execution: Execution) -> Result<Executed, ExecuteError> {
-        let backend = self.clone();
-        tokio::spawn(async move { backend.execute_to_end(execution).await })
-            .await
-            .unwrap_or_else(|error| Err(ExecuteError::Internal(error.to_string())))
-    }
-
-    async fn execute_to_end(&self, execution: Execution) -> Result<Executed, ExecuteError> {
         for file in &execution.files {
             files::relative_path(&file.name)?;
         }
@@ -169,7 +163,19 @@ impl LocalBackend {
             Some(id) => self.live_session(id)?,
             None => self.new_session().await?,
         };
-        let mut interpreter = session.interpreter.lock().await;
+        let turn = session.interpreter.clone().lock_owned().await;
+        let backend = self.clone();
+        tokio::spawn(async move { backend.run_turn(session, turn, execution).await })
+            .await
+            .unwrap_or_else(|error| Err(ExecuteError::Internal(error.to_string())))
+    }
+
+    async fn run_turn(
+        &self,
+        session: Arc<Session>,
+        mut interpreter: tokio::sync::OwnedMutexGuard<Option<Interpreter>>,
+        execution: Execution,
+    ) -> Result<Executed, ExecuteError> {
         let Some(running) = interpreter.as_mut() else {
             return Err(ExecuteError::UnknownSession(session.id.clone()));
         };
@@ -273,7 +279,7 @@ impl LocalBackend {
                 execute_count: 0,
                 last_execute_at: now,
             }),
-            interpreter: tokio::sync::Mutex::new(Some(interpreter)),
+            interpreter: Arc::new(tokio::sync::Mutex::new(Some(interpreter))),
         });
         registry
             .sessions
