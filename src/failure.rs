@@ -53,20 +53,11 @@ pub fn classify(
     retry_after: Option<&str>,
     sent_session: bool,
 ) -> Result<ExecuteData, RunFailure> {
-    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
-    let detail = json
-        .as_ref()
-        .and_then(message_from_error_body)
-        .unwrap_or_default();
     if (200..300).contains(&status) {
-        let Some(json) = json else {
-            return Err(RunFailure::NotJson {
-                status,
-                snippet: snippet(body),
-            });
-        };
+        // Parsed straight from the text: one deserializer for every type
+        // keeps the wasm small.
         let response: ExecuteResponse =
-            serde_json::from_value(json).map_err(|_| RunFailure::NotJson {
+            serde_json::from_str(body).map_err(|_| RunFailure::NotJson {
                 status,
                 snippet: snippet(body),
             })?;

@@ -361,7 +361,7 @@ async fn the_editor_keys_work_like_a_code_editor() {
         browser.editor_value().await,
         "def f(x):\n    return x * 2\n"
     );
-    editor.send_keys(&format!("{TAB}")).await.unwrap();
+    editor.send_keys(TAB).await.unwrap();
     assert_eq!(
         browser.editor_value().await,
         "def f(x):\n    return x * 2\n    "
