@@ -29,8 +29,57 @@ pub struct Config {
     #[arg(long, env = "TCI_BODY_LIMIT", default_value_t = 16 << 20)]
     pub body_limit: usize,
 
+    /// `local` runs Python here; `proxy` forwards to --upstream with the
+    /// server's key; `auto` is proxy when a key is configured, else local.
+    #[arg(long, env = "TCI_MODE", value_enum, default_value_t = Mode::Auto)]
+    pub mode: Mode,
+
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
+
     #[command(flatten)]
     pub local: LocalArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Auto,
+    Local,
+    Proxy,
+}
+
+/// Settings of proxy mode.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ProxyArgs {
+    /// The API that proxy mode forwards to.
+    #[arg(
+        long,
+        env = "TCI_UPSTREAM",
+        default_value = "https://api.together.ai/v1"
+    )]
+    pub upstream: String,
+
+    /// File holding the upstream API key (else TOGETHER_API_KEY is used).
+    #[arg(long, env = "TCI_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+
+    /// Seconds an upstream exchange may take (executions can run minutes).
+    #[arg(long, env = "TCI_UPSTREAM_TIMEOUT", value_parser = non_negative, default_value_t = 600.0)]
+    pub upstream_timeout: f64,
+}
+
+impl ProxyArgs {
+    /// The key from --key-file, else from TOGETHER_API_KEY.
+    pub fn key(&self) -> Result<Option<crate::proxy::ApiKey>, String> {
+        match &self.key_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map(crate::proxy::ApiKey::new)
+                .map_err(|error| format!("cannot read the key file {}: {error}", path.display())),
+            None => Ok(std::env::var("TOGETHER_API_KEY")
+                .ok()
+                .and_then(crate::proxy::ApiKey::new)),
+        }
+    }
 }
 
 /// Settings of the local backend (Python sessions on this machine).

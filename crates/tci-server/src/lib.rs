@@ -1,6 +1,7 @@
 //! tci-server: serves the playground and answers Together's Code
-//! Interpreter API at `/v1/tci/*`, with Python sessions on this machine
-//! (the local backend).
+//! Interpreter API at `/v1/tci/*`, either with Python sessions on this
+//! machine (the local backend, the default) or as a proxy that holds the
+//! Together key and forwards upstream.
 //!
 //! `main.rs` only parses flags; [`run`] wires the pieces and [`routes::app`]
 //! is the router that tests drive directly.
@@ -8,6 +9,7 @@
 pub mod config;
 pub mod error;
 pub mod local;
+pub mod proxy;
 pub mod routes;
 
 use std::net::SocketAddr;
@@ -15,8 +17,12 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-use config::{Config, SandboxChoice};
+use std::time::Duration;
+
+use config::{Config, Mode, SandboxChoice};
 use local::{LocalBackend, StartError};
+use proxy::Proxy;
+use routes::Backend;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -33,10 +39,79 @@ pub enum ServerError {
     WorkDir(String, std::io::Error),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+    #[error("proxy mode needs the upstream API key: set TOGETHER_API_KEY or --key-file")]
+    NoKey,
+    #[error("{0}")]
+    Key(String),
 }
 
 /// Starts everything and serves until Ctrl+C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), ServerError> {
+    let key = config.proxy.key().map_err(ServerError::Key)?;
+    let use_proxy = match config.mode {
+        Mode::Proxy => true,
+        Mode::Local => false,
+        Mode::Auto => key.is_some(),
+    };
+    // Held until the server stops: a temporary work root is removed then.
+    let mut _work_root_guard = None;
+    let (backend, description) = if use_proxy {
+        let key = key.ok_or(ServerError::NoKey)?;
+        let timeout = Duration::from_secs_f64(config.proxy.upstream_timeout);
+        let proxy = Proxy::new(&config.proxy.upstream, key, timeout)
+            .map_err(|error| ServerError::Key(error.to_string()))?;
+        let description = format!("proxy to {}", proxy.upstream());
+        (Backend::Proxy(proxy), description)
+    } else {
+        let (local, sandbox, guard) = start_local(&config).await?;
+        _work_root_guard = guard;
+        let description = format!(
+            "local Python, sandbox: {}",
+            if sandbox { "bubblewrap" } else { "off" }
+        );
+        (Backend::Local(local), description)
+    };
+
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|error| ServerError::Bind(config.bind, error))?;
+    let address = listener.local_addr().map_err(ServerError::Serve)?;
+    if !address.ip().is_loopback() && config.token.is_none() {
+        tracing::warn!(
+            "listening on {address} WITHOUT a token: anyone who can reach this address can {}. Pass --token or bind to 127.0.0.1.",
+            if use_proxy {
+                "spend the API key"
+            } else {
+                "run arbitrary code on this machine"
+            }
+        );
+    }
+    if !config.dist.join("index.html").exists() {
+        tracing::warn!(
+            "no built app in {}: the API works, the page does not (run `trunk build --release`)",
+            config.dist.display()
+        );
+    }
+    // Printed on stdout, whatever the log level: scripts and tests read it.
+    println!("TCI playground: http://{address}/  (backend: {description})");
+
+    let state = routes::AppState {
+        backend,
+        token: config.token.map(Arc::from),
+    };
+    let app = routes::app(state, &config.dist, config.body_limit);
+    axum::serve(
+        listener,
+        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(ServerError::Serve)
+}
+
+async fn start_local(
+    config: &Config,
+) -> Result<(LocalBackend, bool, Option<tempfile::TempDir>), ServerError> {
     let sandbox = match config.local.sandbox {
         SandboxChoice::Off => false,
         SandboxChoice::Auto => bubblewrap_works().is_ok(),
@@ -45,8 +120,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             true
         }
     };
-    // A temporary work root is removed when the server stops.
-    let (work_root, _work_root_guard) = match &config.local.work_dir {
+    let (work_root, guard) = match &config.local.work_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .map_err(|error| ServerError::WorkDir(dir.display().to_string(), error))?;
@@ -63,40 +137,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let backend = LocalBackend::start(config.local.to_local_config(work_root, sandbox))
         .await
         .map_err(ServerError::Python)?;
-
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|error| ServerError::Bind(config.bind, error))?;
-    let address = listener.local_addr().map_err(ServerError::Serve)?;
-    if !address.ip().is_loopback() && config.token.is_none() {
-        tracing::warn!(
-            "listening on {address} WITHOUT a token: anyone who can reach this address can run arbitrary code on this machine. Pass --token or bind to 127.0.0.1."
-        );
-    }
-    if !config.dist.join("index.html").exists() {
-        tracing::warn!(
-            "no built app in {}: the API works, the page does not (run `trunk build --release`)",
-            config.dist.display()
-        );
-    }
-    // Printed on stdout, whatever the log level: scripts and tests read it.
-    println!(
-        "TCI playground: http://{address}/  (backend: local Python, sandbox: {})",
-        if sandbox { "bubblewrap" } else { "off" }
-    );
-
-    let state = routes::AppState {
-        backend,
-        token: config.token.map(Arc::from),
-    };
-    let app = routes::app(state, &config.dist, config.body_limit);
-    axum::serve(
-        listener,
-        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(ServerError::Serve)
+    Ok((backend, sandbox, guard))
 }
 
 fn bubblewrap_works() -> Result<(), String> {

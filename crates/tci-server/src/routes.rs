@@ -1,12 +1,14 @@
-//! HTTP routes: Together's `/tci` API (with and without `/v1`), the app's
-//! `config.json`, a health check, and the built app with an SPA fallback.
+//! HTTP routes: Together's `/tci` API (with and without `/v1`) answered by
+//! the local backend or the proxy, the app's `config.json`, a health check,
+//! and the built app with an SPA fallback. No other API path exists: in
+//! proxy mode nothing else can reach the upstream.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -14,8 +16,8 @@ use axum::{Json, Router};
 use base64::Engine;
 use serde::de::DeserializeOwned;
 use tci_api::{
-    ExecuteRequest, ExecuteResponse, FileEncoding, Nullable, SessionInfo, SessionList,
-    SessionListResponse, timestamp,
+    EXECUTE_PATH, ExecuteRequest, ExecuteResponse, FileEncoding, Nullable, SESSIONS_PATH,
+    SessionInfo, SessionList, SessionListResponse, timestamp,
 };
 use tower::ServiceExt;
 use tower::util::MapRequest;
@@ -24,10 +26,27 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::ApiFailure;
 use crate::local::{Execution, LocalBackend, SessionFile, SessionSummary};
+use crate::proxy::Proxy;
+
+/// Who answers the API: Python sessions here, or the upstream via the proxy.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Local(LocalBackend),
+    Proxy(Proxy),
+}
+
+impl Backend {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Local(_) => "local",
+            Backend::Proxy(_) => "proxy",
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub backend: LocalBackend,
+    pub backend: Backend,
     pub token: Option<Arc<str>>,
 }
 
@@ -64,9 +83,26 @@ fn routes(state: AppState, dist: &Path, body_limit: usize) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn execute(
-    State(state): State<AppState>,
-    JsonBody(request): JsonBody<ExecuteRequest>,
+async fn execute(State(state): State<AppState>, request: Request) -> Result<Response, ApiFailure> {
+    match &state.backend {
+        Backend::Local(local) => {
+            let JsonBody(request) =
+                JsonBody::<ExecuteRequest>::from_request(request, &state).await?;
+            Ok(execute_locally(local, request).await?.into_response())
+        }
+        Backend::Proxy(proxy) => {
+            let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
+            let body = body_bytes(request).await?;
+            Ok(proxy
+                .forward(Method::POST, EXECUTE_PATH, content_type, body)
+                .await)
+        }
+    }
+}
+
+async fn execute_locally(
+    backend: &LocalBackend,
+    request: ExecuteRequest,
 ) -> Result<Json<ExecuteResponse>, ApiFailure> {
     let files = request
         .files
@@ -90,8 +126,7 @@ async fn execute(
             })
         })
         .collect::<Result<Vec<_>, ApiFailure>>()?;
-    let executed = state
-        .backend
+    let executed = backend
         .execute(Execution {
             code: request.code,
             session_id: request.session_id,
@@ -104,17 +139,22 @@ async fn execute(
     )))
 }
 
-async fn sessions(State(state): State<AppState>) -> Json<SessionListResponse> {
-    let sessions = state
-        .backend
-        .sessions()
-        .into_iter()
-        .map(session_info)
-        .collect();
-    Json(SessionListResponse {
-        data: Nullable::Value(SessionList { sessions }),
-        ..Default::default()
-    })
+async fn sessions(State(state): State<AppState>) -> Response {
+    match &state.backend {
+        Backend::Local(local) => {
+            let sessions = local.sessions().into_iter().map(session_info).collect();
+            Json(SessionListResponse {
+                data: Nullable::Value(SessionList { sessions }),
+                ..Default::default()
+            })
+            .into_response()
+        }
+        Backend::Proxy(proxy) => {
+            proxy
+                .forward(Method::GET, SESSIONS_PATH, None, Bytes::new())
+                .await
+        }
+    }
 }
 
 fn session_info(session: SessionSummary) -> SessionInfo {
@@ -133,7 +173,7 @@ async fn app_config(State(state): State<AppState>) -> Response {
     let body = Json(serde_json::json!({
         "apiBase": "/v1",
         "keyRequired": state.token.is_some(),
-        "backend": "local",
+        "backend": state.backend.name(),
     }));
     ([(header::CACHE_CONTROL, "no-cache")], body).into_response()
 }
@@ -168,6 +208,19 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The body, within the router's size limit (413 beyond it).
+async fn body_bytes(request: Request) -> Result<Bytes, ApiFailure> {
+    Bytes::from_request(request, &())
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiFailure::TooLarge
+            } else {
+                ApiFailure::BadRequest(rejection.body_text())
+            }
+        })
 }
 
 /// A JSON body whose every rejection is a Together-shaped error: 400 for

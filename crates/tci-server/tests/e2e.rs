@@ -429,3 +429,35 @@ async fn stop_marks_the_cell_and_keeps_the_session() {
     assert!(browser.last_cell_text().await.contains("42"));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_app_runs_the_example_through_the_proxy() {
+    let (stub, upstream) = support::stub_upstream::StubUpstream::start().await;
+    let server = RunningServer::start_with_env(
+        &["--mode", "proxy", "--upstream", &upstream],
+        &[("TOGETHER_API_KEY", "proxy-held-key")],
+    );
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(browser.run("x = 42").await, "ok");
+    assert_eq!(browser.run("print(f\"The value of x is {x}\")").await, "ok");
+    assert!(
+        browser
+            .last_cell_text()
+            .await
+            .contains("The value of x is 42")
+    );
+    // The page asked for no key; the upstream saw only the server's.
+    assert_eq!(browser.count("[data-testid=api-key]").await, 0);
+    let executes: Vec<_> = stub
+        .received()
+        .into_iter()
+        .filter(|request| request.path == "/v1/tci/execute")
+        .collect();
+    assert_eq!(executes.len(), 2);
+    assert!(
+        executes
+            .iter()
+            .all(|request| request.headers["authorization"] == "Bearer proxy-held-key")
+    );
+    browser.close().await;
+}

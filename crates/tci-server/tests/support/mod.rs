@@ -3,6 +3,8 @@
 //! every response checked against the OpenAPI schemas.
 #![allow(dead_code)]
 
+pub mod stub_upstream;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -76,7 +78,7 @@ impl TestServer {
             .await
             .expect("local backend starts");
         let state = AppState {
-            backend: backend.clone(),
+            backend: tci_server::routes::Backend::Local(backend.clone()),
             token: token.map(Into::into),
         };
         let router = app(state, &workspace_root().join("dist"), 64 << 10);
@@ -168,11 +170,17 @@ pub struct RunningServer {
 
 impl RunningServer {
     pub fn start(extra_args: &[&str]) -> Self {
+        Self::start_with_env(extra_args, &[])
+    }
+
+    pub fn start_with_env(extra_args: &[&str], env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tci-server"))
             .current_dir(workspace_root())
             .args(["--bind", "127.0.0.1:0", "--pool-size", "1"])
             .env("RUST_LOG", "warn,tower_http=off")
+            .env_remove("TOGETHER_API_KEY")
+            .envs(env.iter().copied())
             .args(extra_args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())

@@ -1,0 +1,266 @@
+//! Proxy mode over real HTTP: the router in front of a stub upstream that
+//! records what it receives.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::stub_upstream::StubUpstream;
+use support::workspace_root;
+use tci_server::proxy::{ApiKey, Proxy};
+use tci_server::routes::{AppState, Backend, app};
+
+const SERVER_KEY: &str = "server-key-123";
+
+/// A proxy server on a loopback port; returns its base URL (`http://…/`).
+async fn start_proxy(upstream: &str, timeout: Duration, body_limit: usize) -> String {
+    let proxy = Proxy::new(upstream, ApiKey::new(SERVER_KEY).unwrap(), timeout).unwrap();
+    let state = AppState {
+        backend: Backend::Proxy(proxy),
+        token: None,
+    };
+    let app = app(state, &workspace_root().join("dist"), body_limit);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+        )
+        .await
+    });
+    url
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn json_of(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_server_key_replaces_whatever_the_browser_sent() {
+    let (stub, upstream) = StubUpstream::start().await;
+    let proxy = start_proxy(&upstream, Duration::from_secs(30), 1 << 20).await;
+    let response = client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .header("authorization", "Bearer browser-key")
+        .header("cookie", "session=secret")
+        .header("x-custom", "nope")
+        .json(&json!({"code": "x = 42", "language": "python"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let received = stub.received();
+    assert_eq!(received.len(), 1);
+    let headers = &received[0].headers;
+    assert_eq!(headers["authorization"], format!("Bearer {SERVER_KEY}"));
+    assert!(headers.get("cookie").is_none());
+    assert!(headers.get("x-custom").is_none());
+    assert_eq!(received[0].body, r#"{"code":"x = 42","language":"python"}"#);
+}
+
+#[tokio::test]
+async fn only_the_two_tci_endpoints_are_forwarded() {
+    let (stub, upstream) = StubUpstream::start().await;
+    let proxy = start_proxy(&upstream, Duration::from_secs(30), 1 << 20).await;
+    let client = client();
+    for path in ["v1/tci/execute", "tci/execute", "v1//tci/execute"] {
+        let response = client
+            .post(format!("{proxy}{path}"))
+            .json(&json!({"code": "y = 1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    for path in ["v1/tci/sessions", "tci/sessions"] {
+        let response = client.get(format!("{proxy}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    let forwarded: Vec<_> = stub
+        .received()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        forwarded,
+        [
+            "POST /v1/tci/execute",
+            "POST /v1/tci/execute",
+            "POST /v1/tci/execute",
+            "GET /v1/tci/sessions",
+            "GET /v1/tci/sessions"
+        ]
+    );
+
+    let before = stub.received().len();
+    let refused = [
+        client.get(format!("{proxy}v1/models")),
+        client.post(format!("{proxy}v1/chat/completions")),
+        client.post(format!("{proxy}v1/tci/other")),
+        client.delete(format!("{proxy}v1/tci/sessions")),
+        client.get(format!("{proxy}v1/tci/execute")),
+        client.post(format!("{proxy}v1/../v1/files")),
+    ];
+    for request in refused {
+        let response = request.send().await.unwrap();
+        assert!(
+            matches!(response.status().as_u16(), 404 | 405),
+            "{}",
+            response.url()
+        );
+    }
+    assert_eq!(
+        stub.received().len(),
+        before,
+        "nothing else reached the upstream"
+    );
+}
+
+#[tokio::test]
+async fn upstream_status_body_and_retry_after_pass_through() {
+    let (_stub, upstream) = StubUpstream::start().await;
+    let proxy = start_proxy(&upstream, Duration::from_secs(30), 1 << 20).await;
+    for status in [401, 418, 429, 500] {
+        let response = client()
+            .post(format!("{proxy}v1/tci/execute"))
+            .json(&json!({"code": format!("status:{status}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["retry-after"], "7");
+        assert!(response.headers().get("x-stub-only").is_none());
+        let (code, body) = json_of(response).await;
+        assert_eq!(code, status);
+        assert_eq!(
+            body["error"]["message"].as_str().unwrap(),
+            format!(
+                "stub says {}",
+                axum::http::StatusCode::from_u16(status).unwrap()
+            )
+        );
+    }
+    // Together's own error bodies for a lost session, unchanged.
+    let response = client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .json(&json!({"code": "1", "session_id": "ses_gone"}))
+        .send()
+        .await
+        .unwrap();
+    let (code, body) = json_of(response).await;
+    assert_eq!(
+        (code, body),
+        (
+            404,
+            json!({"data": null, "errors": ["Session not found or expired"]})
+        )
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_before_the_upstream() {
+    let (stub, upstream) = StubUpstream::start().await;
+    let proxy = start_proxy(&upstream, Duration::from_secs(30), 1024).await;
+    let response = client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .json(&json!({"code": "x".repeat(2000)}))
+        .send()
+        .await
+        .unwrap();
+    let (code, body) = json_of(response).await;
+    assert_eq!(code, 413);
+    assert_eq!(body["error"]["code"], "request_too_large");
+    assert!(stub.received().is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_upstream_is_a_502_and_a_slow_one_a_504_never_retried() {
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let proxy = start_proxy(
+        &format!("http://{closed}/v1"),
+        Duration::from_secs(5),
+        1 << 20,
+    )
+    .await;
+    let response = client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .json(&json!({"code": "1"}))
+        .send()
+        .await
+        .unwrap();
+    let (code, body) = json_of(response).await;
+    assert_eq!(code, 502);
+    assert_eq!(body["error"]["code"], "upstream_unreachable");
+    support::schemas().assert_valid("ExecuteResponse", &body);
+
+    let (stub, upstream) = StubUpstream::start().await;
+    let proxy = start_proxy(&upstream, Duration::from_millis(500), 1 << 20).await;
+    let response = client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .json(&json!({"code": "sleep:2"}))
+        .send()
+        .await
+        .unwrap();
+    let (code, body) = json_of(response).await;
+    assert_eq!(code, 504);
+    assert_eq!(body["error"]["code"], "upstream_timeout");
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(
+        stub.received().len(),
+        1,
+        "the execute was sent once, never retried"
+    );
+}
+
+#[tokio::test]
+async fn the_key_never_appears_in_responses_or_config() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let proxy = start_proxy(
+        &format!("http://{closed}/v1"),
+        Duration::from_secs(5),
+        1 << 20,
+    )
+    .await;
+    for (method, path) in [
+        ("POST", "v1/tci/execute"),
+        ("GET", "v1/tci/sessions"),
+        ("GET", "config.json"),
+        ("GET", "v1/nope"),
+    ] {
+        let request = match method {
+            "POST" => client()
+                .post(format!("{proxy}{path}"))
+                .json(&json!({"code": "1"})),
+            _ => client().get(format!("{proxy}{path}")),
+        };
+        let text = request.send().await.unwrap().text().await.unwrap();
+        assert!(!text.contains(SERVER_KEY), "{path}: {text}");
+    }
+    let config: Value = client()
+        .get(format!("{proxy}config.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        config,
+        json!({"apiBase": "/v1", "keyRequired": false, "backend": "proxy"})
+    );
+    assert!(!format!("{:?}", ApiKey::new(SERVER_KEY).unwrap()).contains(SERVER_KEY));
+}
