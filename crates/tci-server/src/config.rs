@@ -29,6 +29,11 @@ pub struct Config {
     #[arg(long, env = "TCI_BODY_LIMIT", default_value_t = 16 << 20)]
     pub body_limit: usize,
 
+    /// CSP `frame-ancestors` of the app: the pages allowed to embed it
+    /// (e.g. `'self' https://docs.example.com`).
+    #[arg(long, env = "TCI_FRAME_ANCESTORS", default_value = "'self'")]
+    pub frame_ancestors: String,
+
     /// `local` runs Python here; `proxy` forwards to --upstream with the
     /// server's key; `auto` is proxy when a key is configured, else local.
     #[arg(long, env = "TCI_MODE", value_enum, default_value_t = Mode::Auto)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod local;
 pub mod proxy;
 pub mod routes;
+pub mod static_files;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -99,7 +100,12 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         backend,
         token: config.token.map(Arc::from),
     };
-    let app = routes::app(state, &config.dist, config.body_limit);
+    let site = routes::Site {
+        dist: config.dist.clone(),
+        body_limit: config.body_limit,
+        frame_ancestors: config.frame_ancestors.clone(),
+    };
+    let app = routes::app(state, &site);
     axum::serve(
         listener,
         axum::ServiceExt::<axum::extract::Request>::into_make_service(app),

@@ -3,7 +3,7 @@
 //! and the built app with an SPA fallback. No other API path exists: in
 //! proxy mode nothing else can reach the upstream.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -21,12 +21,12 @@ use tci_api::{
 };
 use tower::ServiceExt;
 use tower::util::MapRequest;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiFailure;
 use crate::local::{Execution, LocalBackend, SessionFile, SessionSummary};
 use crate::proxy::Proxy;
+use crate::static_files;
 
 /// Who answers the API: Python sessions here, or the upstream via the proxy.
 #[derive(Clone, Debug)]
@@ -54,21 +54,41 @@ pub struct AppState {
 /// before routing, which a layer on the router itself could not do.
 pub type App = MapRequest<Router, fn(Request) -> Request>;
 
-pub fn app(state: AppState, dist: &Path, body_limit: usize) -> App {
-    let router = routes(state, dist, body_limit);
+/// How the site around the API is served.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// The built app (`trunk build --release` output).
+    pub dist: PathBuf,
+    /// Largest request body, in bytes.
+    pub body_limit: usize,
+    /// CSP `frame-ancestors`: who may embed the app in a frame.
+    pub frame_ancestors: String,
+}
+
+impl Site {
+    pub fn new(dist: impl Into<PathBuf>) -> Self {
+        Site {
+            dist: dist.into(),
+            body_limit: 16 << 20,
+            frame_ancestors: "'self'".into(),
+        }
+    }
+}
+
+pub fn app(state: AppState, site: &Site) -> App {
+    let router = routes(state, site);
     ServiceExt::<Request>::map_request(router, collapse_slashes as fn(Request) -> Request)
 }
 
-fn routes(state: AppState, dist: &Path, body_limit: usize) -> Router {
+fn routes(state: AppState, site: &Site) -> Router {
     let api = Router::new()
         .route("/tci/execute", post(execute))
         .route("/tci/sessions", get(sessions))
         .route("/tci/{*rest}", any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(DefaultBodyLimit::max(site.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .with_state(state.clone());
-    let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
         .nest("/v1", api.clone())
         .merge(api)
@@ -79,7 +99,7 @@ fn routes(state: AppState, dist: &Path, body_limit: usize) -> Router {
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
         )
         .with_state(state)
-        .fallback_service(spa)
+        .fallback_service(static_files::service(site))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use support::stub_upstream::StubUpstream;
 use support::workspace_root;
 use tci_server::proxy::{ApiKey, Proxy};
-use tci_server::routes::{AppState, Backend, app};
+use tci_server::routes::{AppState, Backend, Site, app};
 
 const SERVER_KEY: &str = "server-key-123";
 
@@ -21,7 +21,11 @@ async fn start_proxy(upstream: &str, timeout: Duration, body_limit: usize) -> St
         backend: Backend::Proxy(proxy),
         token: None,
     };
-    let app = app(state, &workspace_root().join("dist"), body_limit);
+    let site = Site {
+        body_limit,
+        ..Site::new(workspace_root().join("dist"))
+    };
+    let app = app(state, &site);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     tokio::spawn(async move {

@@ -15,7 +15,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tci_api::contract::Schemas;
 use tci_server::local::{LocalBackend, LocalConfig};
-use tci_server::routes::{App, AppState, app};
+use tci_server::routes::{App, AppState, Site, app};
 use tower::ServiceExt;
 
 pub fn workspace_root() -> PathBuf {
@@ -81,7 +81,11 @@ impl TestServer {
             backend: tci_server::routes::Backend::Local(backend.clone()),
             token: token.map(Into::into),
         };
-        let router = app(state, &workspace_root().join("dist"), 64 << 10);
+        let site = Site {
+            body_limit: 64 << 10,
+            ..Site::new(workspace_root().join("dist"))
+        };
+        let router = app(state, &site);
         TestServer {
             router,
             backend,
