@@ -37,6 +37,8 @@ impl Server {
                 "--max-sessions",
                 "64",
             ])
+            // One client hammers the server here: no per-client limits.
+            .args(["--rate-per-minute", "0", "--concurrent-per-client", "0"])
             .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

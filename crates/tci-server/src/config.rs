@@ -29,6 +29,24 @@ pub struct Config {
     #[arg(long, env = "TCI_BODY_LIMIT", default_value_t = 16 << 20)]
     pub body_limit: usize,
 
+    /// Web origins besides this server's own whose pages may call the API
+    /// (comma-separated, e.g. `https://docs.example.com`; `*` for any).
+    #[arg(long, env = "TCI_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// Requests per minute one client may make to the API (0: no limit).
+    #[arg(long, env = "TCI_RATE_PER_MINUTE", default_value_t = 120)]
+    pub rate_per_minute: u32,
+
+    /// API requests one client may have in flight at once (0: no limit).
+    #[arg(long, env = "TCI_CONCURRENT_PER_CLIENT", default_value_t = 4)]
+    pub concurrent_per_client: u32,
+
+    /// Identify clients by the first X-Forwarded-For address (only behind a
+    /// reverse proxy that sets it).
+    #[arg(long, env = "TCI_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
     /// CSP `frame-ancestors` of the app: the pages allowed to embed it
     /// (e.g. `'self' https://docs.example.com`).
     #[arg(long, env = "TCI_FRAME_ANCESTORS", default_value = "'self'")]

@@ -21,6 +21,10 @@ pub enum ApiFailure {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
+    Forbidden(String),
+    #[error("too many requests from this client; retry in {0} s")]
+    RateLimited(u64),
+    #[error("{0}")]
     MethodNotAllowed(String),
     #[error(transparent)]
     Execute(#[from] ExecuteError),
@@ -53,6 +57,16 @@ impl ApiFailure {
             ApiFailure::NotFound(_) => {
                 (StatusCode::NOT_FOUND, "invalid_request_error", "not_found")
             }
+            ApiFailure::Forbidden(_) => (
+                StatusCode::FORBIDDEN,
+                "permission_error",
+                "origin_not_allowed",
+            ),
+            ApiFailure::RateLimited(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                "rate_limited",
+            ),
             ApiFailure::MethodNotAllowed(_) => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "invalid_request_error",
@@ -102,6 +116,11 @@ impl IntoResponse for ApiFailure {
             other => other.to_string(),
         };
         let mut response = (status, axum::Json(ApiError::new(message, kind, code))).into_response();
+        if let ApiFailure::RateLimited(seconds) = &self
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()

@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod error;
+pub mod guard;
 pub mod local;
 pub mod proxy;
 pub mod routes;
@@ -96,9 +97,20 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     // Printed on stdout, whatever the log level: scripts and tests read it.
     println!("TCI playground: http://{address}/  (backend: {description})");
 
+    if config.allowed_origins.iter().any(|origin| origin == "*") {
+        tracing::warn!(
+            "--allowed-origins includes '*': any web page can use this server's API{}",
+            if use_proxy { " and spend its key" } else { "" }
+        );
+    }
     let state = routes::AppState {
         backend,
         token: config.token.map(Arc::from),
+        guard: Arc::new(guard::ApiGuard {
+            allowed_origins: config.allowed_origins.clone(),
+            limits: guard::RateLimiter::new(config.rate_per_minute, config.concurrent_per_client),
+            trust_forwarded_for: config.trust_forwarded_for,
+        }),
     };
     let site = routes::Site {
         dist: config.dist.clone(),
@@ -108,7 +120,9 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let app = routes::app(state, &site);
     axum::serve(
         listener,
-        axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            std::net::SocketAddr,
+        >(app),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

@@ -24,6 +24,7 @@ use tower::util::MapRequest;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiFailure;
+use crate::guard::{self, ApiGuard};
 use crate::local::{Execution, LocalBackend, SessionFile, SessionSummary};
 use crate::proxy::Proxy;
 use crate::static_files;
@@ -48,6 +49,18 @@ impl Backend {
 pub struct AppState {
     pub backend: Backend,
     pub token: Option<Arc<str>>,
+    pub guard: Arc<ApiGuard>,
+}
+
+impl AppState {
+    /// No token, same-origin browsers only, no rate limits.
+    pub fn new(backend: Backend) -> Self {
+        AppState {
+            backend,
+            token: None,
+            guard: Arc::default(),
+        }
+    }
 }
 
 /// The whole server, for `axum::serve` and for tests. Slashes are collapsed
@@ -88,6 +101,12 @@ fn routes(state: AppState, site: &Site) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(site.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        // Outermost: a preflight carries no token, and a refused origin or
+        // an exhausted client should cost nothing further.
+        .layer(middleware::from_fn_with_state(
+            state.guard.clone(),
+            guard::guard,
+        ))
         .with_state(state.clone());
     Router::new()
         .nest("/v1", api.clone())

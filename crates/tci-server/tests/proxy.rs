@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use support::stub_upstream::StubUpstream;
 use support::workspace_root;
+use tci_server::guard::{ApiGuard, RateLimiter};
 use tci_server::proxy::{ApiKey, Proxy};
 use tci_server::routes::{AppState, Backend, Site, app};
 
@@ -16,10 +17,19 @@ const SERVER_KEY: &str = "server-key-123";
 
 /// A proxy server on a loopback port; returns its base URL (`http://…/`).
 async fn start_proxy(upstream: &str, timeout: Duration, body_limit: usize) -> String {
+    start_guarded_proxy(upstream, timeout, body_limit, ApiGuard::default()).await
+}
+
+async fn start_guarded_proxy(
+    upstream: &str,
+    timeout: Duration,
+    body_limit: usize,
+    guard: ApiGuard,
+) -> String {
     let proxy = Proxy::new(upstream, ApiKey::new(SERVER_KEY).unwrap(), timeout).unwrap();
     let state = AppState {
-        backend: Backend::Proxy(proxy),
-        token: None,
+        guard: std::sync::Arc::new(guard),
+        ..AppState::new(Backend::Proxy(proxy))
     };
     let site = Site {
         body_limit,
@@ -31,7 +41,9 @@ async fn start_proxy(upstream: &str, timeout: Duration, body_limit: usize) -> St
     tokio::spawn(async move {
         axum::serve(
             listener,
-            axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                std::net::SocketAddr,
+            >(app),
         )
         .await
     });
@@ -267,4 +279,143 @@ async fn the_key_never_appears_in_responses_or_config() {
         json!({"apiBase": "/v1", "keyRequired": false, "backend": "proxy"})
     );
     assert!(!format!("{:?}", ApiKey::new(SERVER_KEY).unwrap()).contains(SERVER_KEY));
+}
+
+#[tokio::test]
+async fn cors_preflight_is_answered_for_allowed_origins_only() {
+    let (stub, upstream) = StubUpstream::start().await;
+    let guard = ApiGuard {
+        allowed_origins: vec!["https://docs.example.com".into()],
+        ..ApiGuard::default()
+    };
+    let proxy = start_guarded_proxy(&upstream, Duration::from_secs(30), 1 << 20, guard).await;
+    let preflight = |origin: &str| {
+        client()
+            .request(reqwest::Method::OPTIONS, format!("{proxy}v1/tci/execute"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    let allowed = preflight("https://docs.example.com").await.unwrap();
+    assert_eq!(allowed.status(), 204);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://docs.example.com"
+    );
+    assert!(
+        allowed.headers()["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
+    assert!(
+        allowed.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("authorization")
+    );
+
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    // A browser sends a simple cross-site POST before any CORS check: the
+    // Origin check stops it here.
+    let response = client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "text/plain")
+        .body(r#"{"code": "1"}"#)
+        .send()
+        .await
+        .unwrap();
+    let (code, body) = json_of(response).await;
+    assert_eq!(code, 403);
+    assert_eq!(body["error"]["code"], "origin_not_allowed");
+    let response = client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .header("origin", "https://docs.example.com")
+        .json(&json!({"code": "1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://docs.example.com"
+    );
+    assert_eq!(
+        stub.received().len(),
+        1,
+        "only the allowed origin's request went upstream"
+    );
+}
+
+#[tokio::test]
+async fn clients_over_their_rate_get_429_with_retry_after() {
+    let (stub, upstream) = StubUpstream::start().await;
+    let guard = ApiGuard {
+        limits: RateLimiter::new(3, 0),
+        ..ApiGuard::default()
+    };
+    let proxy = start_guarded_proxy(&upstream, Duration::from_secs(30), 1 << 20, guard).await;
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..5 {
+        let response = client()
+            .post(format!("{proxy}v1/tci/execute"))
+            .json(&json!({"code": "1"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+        if response.status() == 429 {
+            retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "rate_limited");
+        }
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    let seconds: u64 = retry_after.unwrap().parse().unwrap();
+    assert!((1..=20).contains(&seconds), "{seconds}");
+    assert_eq!(stub.received().len(), 3);
+}
+
+#[tokio::test]
+async fn concurrent_executes_per_client_are_capped() {
+    let (_stub, upstream) = StubUpstream::start().await;
+    let guard = ApiGuard {
+        limits: RateLimiter::new(0, 2),
+        ..ApiGuard::default()
+    };
+    let proxy = start_guarded_proxy(&upstream, Duration::from_secs(30), 1 << 20, guard).await;
+    let slow = || {
+        client()
+            .post(format!("{proxy}v1/tci/execute"))
+            .json(&json!({"code": "sleep:1"}))
+            .send()
+    };
+    let (a, b, c) = tokio::join!(slow(), slow(), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        slow().await
+    });
+    let mut statuses = [
+        a.unwrap().status().as_u16(),
+        b.unwrap().status().as_u16(),
+        c.unwrap().status().as_u16(),
+    ];
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 429]);
 }

@@ -78,8 +78,8 @@ impl TestServer {
             .await
             .expect("local backend starts");
         let state = AppState {
-            backend: tci_server::routes::Backend::Local(backend.clone()),
             token: token.map(Into::into),
+            ..AppState::new(tci_server::routes::Backend::Local(backend.clone()))
         };
         let site = Site {
             body_limit: 64 << 10,

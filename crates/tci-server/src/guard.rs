@@ -1,0 +1,259 @@
+//! What stands before the `/tci` API of a public deployment: which web
+//! origins may call it (CORS, and an Origin check, since a browser sends a
+//! cross-site POST before any CORS check could stop it), and how much one
+//! client may ask for (requests per minute and executions at once).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiFailure;
+
+#[derive(Debug, Default)]
+pub struct ApiGuard {
+    /// Origins besides the server's own; `*` allows any.
+    pub allowed_origins: Vec<String>,
+    pub limits: Option<RateLimiter>,
+    /// Behind a reverse proxy the peer is the proxy: use the first address
+    /// of X-Forwarded-For instead.
+    pub trust_forwarded_for: bool,
+}
+
+impl ApiGuard {
+    fn origin_allowed(&self, origin: &str, headers: &HeaderMap) -> bool {
+        let same_origin = headers
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .is_some_and(|host| {
+                origin
+                    .split_once("://")
+                    .is_some_and(|(_, authority)| authority == host)
+            });
+        same_origin
+            || self
+                .allowed_origins
+                .iter()
+                .any(|allowed| allowed == "*" || allowed.trim_end_matches('/') == origin)
+    }
+
+    fn client(&self, request: &Request) -> String {
+        if self.trust_forwarded_for
+            && let Some(first) = request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(',').next())
+        {
+            return first.trim().to_owned();
+        }
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+    }
+}
+
+/// The middleware on the API routes.
+pub async fn guard(State(guard): State<Arc<ApiGuard>>, request: Request, next: Next) -> Response {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|origin| origin.to_str().ok())
+        .map(str::to_owned);
+    if let Some(origin) = &origin
+        && !guard.origin_allowed(origin, request.headers())
+    {
+        return ApiFailure::Forbidden(format!(
+            "web pages from {origin} may not use this API (see --allowed-origins)"
+        ))
+        .into_response();
+    }
+    if request.method() == Method::OPTIONS {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        add_cors(response.headers_mut(), origin.as_deref(), true);
+        return response;
+    }
+    let _permit = match &guard.limits {
+        Some(limits) => match limits.admit(&guard.client(&request)) {
+            Ok(permit) => Some(permit),
+            Err(wait) => {
+                let mut response = ApiFailure::RateLimited(wait.as_secs().max(1)).into_response();
+                add_cors(response.headers_mut(), origin.as_deref(), false);
+                return response;
+            }
+        },
+        None => None,
+    };
+    let mut response = next.run(request).await;
+    add_cors(response.headers_mut(), origin.as_deref(), false);
+    response
+}
+
+fn add_cors(headers: &mut HeaderMap, origin: Option<&str>, preflight: bool) {
+    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    let Some(origin) = origin.and_then(|origin| HeaderValue::from_str(origin).ok()) else {
+        return;
+    };
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("retry-after"),
+    );
+    if preflight {
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST, OPTIONS"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("authorization, content-type"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+    }
+}
+
+/// Per-client limits: a token bucket of `per_minute` requests and at most
+/// `concurrent` requests in flight. Zero turns a limit off.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_minute: u32,
+    concurrent: u32,
+    clients: Arc<Mutex<HashMap<String, Client>>>,
+}
+
+#[derive(Debug)]
+struct Client {
+    tokens: f64,
+    refreshed: Instant,
+    in_flight: u32,
+}
+
+/// Counts a request as in flight until dropped.
+#[derive(Debug)]
+pub struct Permit {
+    clients: Arc<Mutex<HashMap<String, Client>>>,
+    client: String,
+}
+
+const FORGET_AFTER: Duration = Duration::from_secs(600);
+
+impl RateLimiter {
+    pub fn new(per_minute: u32, concurrent: u32) -> Option<Self> {
+        (per_minute > 0 || concurrent > 0).then(|| RateLimiter {
+            per_minute,
+            concurrent,
+            clients: Arc::default(),
+        })
+    }
+
+    /// A permit, or how long to wait before asking again.
+    pub fn admit(&self, client: &str) -> Result<Permit, Duration> {
+        let now = Instant::now();
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if clients.len() > 10_000 {
+            clients.retain(|_, state| state.in_flight > 0 || now - state.refreshed < FORGET_AFTER);
+        }
+        let capacity = f64::from(self.per_minute);
+        let state = clients.entry(client.to_owned()).or_insert(Client {
+            tokens: capacity,
+            refreshed: now,
+            in_flight: 0,
+        });
+        if self.per_minute > 0 {
+            let per_second = capacity / 60.0;
+            let elapsed = now.duration_since(state.refreshed).as_secs_f64();
+            state.tokens = (state.tokens + elapsed * per_second).min(capacity);
+            state.refreshed = now;
+            if state.tokens < 1.0 {
+                return Err(Duration::from_secs_f64(
+                    ((1.0 - state.tokens) / per_second).ceil(),
+                ));
+            }
+        }
+        if self.concurrent > 0 && state.in_flight >= self.concurrent {
+            return Err(Duration::from_secs(1));
+        }
+        state.tokens -= 1.0;
+        state.in_flight += 1;
+        Ok(Permit {
+            clients: self.clients.clone(),
+            client: client.to_owned(),
+        })
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(state) = clients.get_mut(&self.client) {
+            state.in_flight = state.in_flight.saturating_sub(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bucket_refuses_past_its_rate_and_says_how_long_to_wait() {
+        let limiter = RateLimiter::new(3, 0).unwrap();
+        let permits: Vec<_> = (0..3).map(|_| limiter.admit("a").unwrap()).collect();
+        let wait = limiter.admit("a").unwrap_err();
+        assert!(
+            wait >= Duration::from_secs(1) && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
+        assert!(limiter.admit("b").is_ok(), "clients are counted apart");
+        drop(permits);
+    }
+
+    #[test]
+    fn concurrency_is_counted_until_the_permit_drops() {
+        let limiter = RateLimiter::new(0, 2).unwrap();
+        let first = limiter.admit("a").unwrap();
+        let _second = limiter.admit("a").unwrap();
+        assert!(limiter.admit("a").is_err());
+        drop(first);
+        assert!(limiter.admit("a").is_ok());
+    }
+
+    #[test]
+    fn zero_turns_limits_off() {
+        assert!(RateLimiter::new(0, 0).is_none());
+    }
+
+    #[test]
+    fn origins_allowed_are_the_servers_own_and_the_listed_ones() {
+        let guard = ApiGuard {
+            allowed_origins: vec!["https://docs.example.com/".into()],
+            ..ApiGuard::default()
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert!(guard.origin_allowed("http://127.0.0.1:8080", &headers));
+        assert!(guard.origin_allowed("https://docs.example.com", &headers));
+        assert!(!guard.origin_allowed("https://evil.example", &headers));
+        assert!(!guard.origin_allowed("http://127.0.0.1:9999", &headers));
+        let open = ApiGuard {
+            allowed_origins: vec!["*".into()],
+            ..ApiGuard::default()
+        };
+        assert!(open.origin_allowed("https://anyone.example", &headers));
+    }
+}
