@@ -22,8 +22,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)"
 cargo clippy -p tci-playground --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
-step "release build of the app (trunk)"
+step "release build of the app (trunk), and one for a static host's sub-path"
 trunk build --release
+trunk build --release --public-url /play/ --dist target/dist-subpath
 
 step "native tests: unit, API, limits, SDKs, size budget, end to end in Chromium"
 cargo test --workspace --locked

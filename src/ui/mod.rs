@@ -69,6 +69,12 @@ pub fn App() -> impl IntoView {
             && playground.api_key.get().is_empty()
     };
     let running = move || playground.running.get().is_some();
+    // Opened for a missing key, the panel stays open while the key is typed.
+    Effect::new(move |_| {
+        if needs_key() {
+            show_settings.set(true);
+        }
+    });
 
     view! {
         <header class="top-bar">
@@ -79,7 +85,7 @@ pub fn App() -> impl IntoView {
                 "Settings"
             </button>
         </header>
-        <Show when=move || show_settings.get() || needs_key()>
+        <Show when=move || show_settings.get()>
             <SettingsPanel theme=theme/>
         </Show>
         {move || playground.notice.get().map(|notice| view! {

@@ -461,3 +461,57 @@ async fn the_app_runs_the_example_through_the_proxy() {
     );
     browser.close().await;
 }
+
+/// A static host with no server logic: serves `folder` under `prefix`.
+async fn static_host(folder: std::path::PathBuf, prefix: &str) -> String {
+    let app = axum::Router::new().nest_service(prefix, tower_http::services::ServeDir::new(folder));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}{prefix}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test]
+async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_key() {
+    let build = workspace_root().join("target/dist-subpath");
+    assert!(
+        build.join("index.html").exists(),
+        "run `trunk build --release --public-url /play/ --dist target/dist-subpath` first (the test command does)"
+    );
+    let (stub, upstream) = support::stub_upstream::StubUpstream::start().await;
+    let page = static_host(build, "/play").await;
+    let browser = Browser::open(&page).await;
+    // No config.json on a static host: the app asks for a key.
+    let key = browser.wait_for("[data-testid=api-key]").await;
+    key.send_keys("user-key-1").await.unwrap();
+    let base = browser.wait_for("[data-testid=api-base]").await;
+    base.send_keys(&upstream).await.unwrap();
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-testid=api-base]').dispatchEvent(new Event('change', {bubbles: true}))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(browser.run("x = 42").await, "ok");
+    assert_eq!(browser.run("print(f\"The value of x is {x}\")").await, "ok");
+    assert!(
+        browser
+            .last_cell_text()
+            .await
+            .contains("The value of x is 42")
+    );
+    let executes: Vec<_> = stub
+        .received()
+        .into_iter()
+        .filter(|request| request.method == "POST")
+        .collect();
+    assert_eq!(executes.len(), 2);
+    assert!(
+        executes
+            .iter()
+            .all(|request| request.headers["authorization"] == "Bearer user-key-1")
+    );
+    browser.close().await;
+}

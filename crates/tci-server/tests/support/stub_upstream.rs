@@ -46,7 +46,23 @@ impl StubUpstream {
     }
 }
 
+/// Answers like a CORS-open API, so a page on another origin can call it.
 async fn answer(State(stub): State<StubUpstream>, request: Request) -> Response {
+    let mut response = answer_request(stub, request).await;
+    let headers = response.headers_mut();
+    headers.insert("access-control-allow-origin", "*".parse().unwrap());
+    headers.insert(
+        "access-control-allow-headers",
+        "authorization, content-type".parse().unwrap(),
+    );
+    headers.insert("access-control-allow-methods", "GET, POST".parse().unwrap());
+    response
+}
+
+async fn answer_request(stub: StubUpstream, request: Request) -> Response {
+    if request.method() == axum::http::Method::OPTIONS {
+        return StatusCode::NO_CONTENT.into_response();
+    }
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX)
         .await
