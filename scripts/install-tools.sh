@@ -55,6 +55,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# brotli precompresses every build (scripts/compress-dist.sh, trunk's hook).
+apt_install brotli
+
 # bubblewrap sandboxes Python sessions when present; the local backend works
 # without it.
 if $need_test_tools; then

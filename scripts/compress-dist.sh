@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Writes `<file>.gz` and `<file>.br` next to every .html, .js, .wasm and .css
+# file of a build, so tci-server sends them precompressed instead of
+# compressing per request. Runs as trunk's post-build hook (Trunk.toml) on the
+# staging folder; `bash scripts/compress-dist.sh DIR` compresses DIR instead.
+set -euo pipefail
+
+dir=${1:-${TRUNK_STAGING_DIR:-dist}}
+
+# Brotli at quality 11 takes seconds even on a release wasm; a debug wasm is
+# many times larger and is not what gets deployed.
+if [[ -z "${1:-}" && "${TRUNK_PROFILE:-release}" == debug ]]; then
+  echo "compress-dist: debug build, not compressing"
+  exit 0
+fi
+
+if ! command -v brotli >/dev/null; then
+  echo "compress-dist: brotli is missing; run scripts/install-tools.sh" >&2
+  exit 1
+fi
+
+find "$dir" -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' \) -print0 |
+  while IFS= read -r -d '' file; do
+    # -n leaves the name and time out of the header: the same build gives the
+    # same bytes.
+    gzip -9 -k -n -f -- "$file"
+    brotli -q 11 -k -f -- "$file"
+  done
