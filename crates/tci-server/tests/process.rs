@@ -60,3 +60,57 @@ fn a_public_bind_without_a_token_warns_loudly() {
     let _ = child.wait();
     assert!(warned, "no warning about the public bind");
 }
+
+#[test]
+fn the_upstream_key_stays_out_of_the_logs() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args(["--bind", "127.0.0.1:0", "--mode", "proxy"])
+        .args(["--upstream", &format!("http://{closed}/v1")])
+        .env("TOGETHER_API_KEY", "sk-very-secret-0042")
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("proxy to http://"), "{first}");
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    // One failing forward, logged at every level.
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        stream,
+        "POST /v1/tci/execute HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{{\"code\":\"1\"}}"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 502"), "{answer}");
+    let _ = child.kill();
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let _ = child.wait();
+    assert!(logs.contains("upstream request failed"), "{logs}");
+    assert!(
+        !logs.contains("sk-very-secret-0042"),
+        "the key leaked into the logs"
+    );
+    assert!(!answer.contains("sk-very-secret-0042"));
+}
