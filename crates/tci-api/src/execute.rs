@@ -3,7 +3,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::members::{read_members, take};
-use crate::{Errors, Nullable};
+use crate::{Envelope, Nullable};
 
 /// Body of `POST /tci/execute`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,23 +54,14 @@ pub enum FileEncoding {
     Base64,
 }
 
-/// Response of `POST /tci/execute`: `data` on success, `errors` on failure.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ExecuteResponse {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub data: Nullable<ExecuteData>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub errors: Nullable<Errors>,
-    /// Members this crate does not know, kept for a lossless round trip.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// Response of `POST /tci/execute`.
+pub type ExecuteResponse = Envelope<ExecuteData>;
 
 impl ExecuteResponse {
     /// A successful response in the exact shape the OpenAPI schema requires
     /// (`errors` present and `null`).
     pub fn success(session_id: impl Into<String>, outputs: Vec<Output>) -> Self {
-        ExecuteResponse {
+        Envelope {
             data: Nullable::Value(ExecuteData {
                 session_id: session_id.into(),
                 outputs,
@@ -80,14 +71,6 @@ impl ExecuteResponse {
             errors: Nullable::Null,
             extra: Map::new(),
         }
-    }
-
-    /// The errors the response reports, if any (an empty list counts as none).
-    pub fn error_messages(&self) -> Vec<String> {
-        self.errors
-            .as_ref()
-            .map(Errors::messages)
-            .unwrap_or_default()
     }
 }
 
@@ -111,32 +94,6 @@ pub enum ExecutionStatus {
     Error,
     Completed,
     Other(String),
-}
-
-impl<'de> Deserialize<'de> for ExecuteResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = ExecuteResponse;
-            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-                formatter.write_str("an execute response object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<ExecuteResponse, A::Error> {
-                let (mut data, mut errors) = (None, None);
-                let extra = read_members(access, |key, access| match key {
-                    "data" => take(access, &mut data, "data"),
-                    "errors" => take(access, &mut errors, "errors"),
-                    _ => Ok(false),
-                })?;
-                Ok(ExecuteResponse {
-                    data: data.unwrap_or_default(),
-                    errors: errors.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visit)
-    }
 }
 
 impl<'de> Deserialize<'de> for ExecuteData {

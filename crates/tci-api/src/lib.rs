@@ -12,6 +12,7 @@
 //! whatever was not understood is kept so that it can be shown and written
 //! back unchanged.
 
+mod envelope;
 mod errors;
 mod execute;
 mod members;
@@ -19,6 +20,7 @@ mod nullable;
 mod sessions;
 pub mod timestamp;
 
+pub use envelope::Envelope;
 pub use errors::{ApiError, ErrorItem, Errors, TogetherError, TogetherErrorBody};
 pub use execute::{
     ExecuteData, ExecuteRequest, ExecuteResponse, ExecutionStatus, FileEncoding, FileUpload,

@@ -1,51 +1,10 @@
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
 
-use crate::members::{read_members, take};
-use crate::{Errors, Nullable};
+use crate::Envelope;
 
-/// Response of `GET /tci/sessions`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct SessionListResponse {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub data: Nullable<SessionList>,
-    /// The schema types this as a list, so a server omits it rather than
-    /// writing `null` (which Together itself does).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub errors: Nullable<Errors>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl<'de> Deserialize<'de> for SessionListResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = SessionListResponse;
-            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-                formatter.write_str("a session list response object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                access: A,
-            ) -> Result<SessionListResponse, A::Error> {
-                let (mut data, mut errors) = (None, None);
-                let extra = read_members(access, |key, access| match key {
-                    "data" => take(access, &mut data, "data"),
-                    "errors" => take(access, &mut errors, "errors"),
-                    _ => Ok(false),
-                })?;
-                Ok(SessionListResponse {
-                    data: data.unwrap_or_default(),
-                    errors: errors.unwrap_or_default(),
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visit)
-    }
-}
+/// Response of `GET /tci/sessions`. The schema types `errors` as a list, so
+/// a server omits it rather than writing `null` (which Together itself does).
+pub type SessionListResponse = Envelope<SessionList>;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionList {

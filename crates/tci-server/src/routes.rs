@@ -271,16 +271,8 @@ pub struct JsonBody<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiFailure;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiFailure> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiFailure::TooLarge
-                } else {
-                    ApiFailure::BadRequest(rejection.body_text())
-                }
-            })?;
+    async fn from_request(request: Request, _: &S) -> Result<Self, ApiFailure> {
+        let bytes = body_bytes(request).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|error| {
