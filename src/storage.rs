@@ -102,24 +102,27 @@ pub fn load(raw: Option<&str>) -> Loaded {
 /// The JSON to store, trimmed to `budget` bytes: outputs of the oldest
 /// cells go first (their code is always kept). Returns whether it trimmed.
 pub fn serialize(saved: &Saved, budget: usize) -> (String, bool) {
-    let mut json = serde_json::to_string(saved).unwrap_or_default();
+    let json = serde_json::to_string(saved).unwrap_or_default();
     if json.len() <= budget {
         return (json, false);
     }
+    // Each cell's outputs are measured once; re-serializing the whole
+    // scrollback per dropped cell would freeze the page on a 10 MB output.
+    let mut excess = json.len() - budget;
     let mut trimmed = saved.clone();
-    for index in 0..trimmed.cells.len() {
-        let cell = &mut trimmed.cells[index];
+    for cell in &mut trimmed.cells {
+        if excess == 0 {
+            break;
+        }
         if cell.outputs.is_empty() {
             continue;
         }
+        let size = serde_json::to_string(&cell.outputs).map_or(0, |text| text.len());
         cell.outputs.clear();
         cell.outputs_trimmed = true;
-        json = serde_json::to_string(&trimmed).unwrap_or_default();
-        if json.len() <= budget {
-            break;
-        }
+        excess = excess.saturating_sub(size.saturating_sub(2));
     }
-    (json, true)
+    (serde_json::to_string(&trimmed).unwrap_or_default(), true)
 }
 
 #[cfg(test)]
