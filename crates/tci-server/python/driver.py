@@ -13,6 +13,7 @@ what the code writes to fd 1 or 2 is read back and kept as stdout/stderr.
 
 import json
 import os
+import signal
 import sys
 import threading
 
@@ -301,22 +302,32 @@ def main():
     shell = build_shell()
     send({"ready": True, "pid": os.getpid()})
 
+    # The server interrupts a running execution with SIGINT. One that lands
+    # between executions (the code finished as the timeout fired) has
+    # nothing to stop and must not break a protocol read or write.
+    running = False
+
+    def interrupt(signum, frame):
+        if running:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+
     while True:
-        try:
-            line = PROTOCOL_IN.readline()
-        except KeyboardInterrupt:
-            # An interrupt that lands between executions has nothing to stop.
-            continue
+        line = PROTOCOL_IN.readline()
         if not line:
             return
         request = json.loads(line)
         with LOCK:
             CURRENT = Outputs(cap)
         try:
+            running = True
             shell.run_cell(request["code"], store_history=True)
             flush_open_figures()
         except KeyboardInterrupt:
             CURRENT.error("KeyboardInterrupt: execution interrupted")
+        finally:
+            running = False
         with LOCK:
             drain_captured()
             outputs = CURRENT.finish()

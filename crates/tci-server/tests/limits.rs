@@ -194,3 +194,23 @@ async fn the_sandbox_allows_only_the_session_folder_and_no_network() {
     assert!(!stdout.contains("NETWORK"), "{stdout}");
     assert!(stdout.contains("no network"), "{stdout}");
 }
+
+#[tokio::test]
+async fn an_interrupt_between_executions_is_harmless() {
+    let server = TestServer::start().await;
+    let (session, outputs) = server
+        .run("import os\nkept = 1\nprint(os.getpid())", None)
+        .await;
+    let pid = text_of(&outputs, "stdout").trim().to_owned();
+    // What a timeout racing with the end of an execution sends.
+    for _ in 0..3 {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, outputs) = server.run("print(kept)", Some(&session)).await;
+    assert_eq!(text_of(&outputs, "stdout"), "1\n", "{outputs:?}");
+}
