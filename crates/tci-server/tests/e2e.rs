@@ -171,6 +171,22 @@ async fn session_reuse_survives_a_reload() {
         .await
         .unwrap();
     assert!(session.starts_with("ses_"), "{session}");
+    // The local backend lists sessions: the bar shows the count and time left.
+    let details = browser
+        .client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//*[contains(@class, 'session-details') and contains(., '2 runs') and contains(., 'expires in')]",
+        ))
+        .await
+        .expect("the session's execute count and countdown are shown");
+    // Idle timeout: 30 minutes after the last run, counting down.
+    let text = details.text().await.unwrap();
+    assert!(
+        text.contains("expires in 29:") || text.contains("expires in 30:00"),
+        "{text}"
+    );
 
     browser.client.refresh().await.unwrap();
     browser.wait_settled(2).await;
