@@ -6,9 +6,9 @@
 use std::io::Write;
 use std::path::Path;
 
-/// The goal is 150 KB; today's build is about 180 KB (see the README), so
+/// The goal is 150 KB; today's build is about 173 KB (see the README), so
 /// this ceiling only catches growth until the app is trimmed to the goal.
-const CEILING_BYTES: usize = 190 * 1024;
+const CEILING_BYTES: usize = 180 * 1024;
 
 fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

@@ -13,6 +13,8 @@ use crate::{highlight, output_view};
 pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let status = move || cell.with(|cell| cell.status);
+    // One closure for both `data-status` attributes: one render effect type.
+    let status_name = move || status().as_str();
     let id = cell.with_untracked(|cell| cell.id);
     let code_html = cell.with_untracked(|cell| highlight::to_html(&cell.code));
     let prompt = move || match cell.with(|cell| cell.execution_count) {
@@ -44,12 +46,14 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
         });
     };
     let busy = move || playground.running.get().is_some();
+    let session_lost = Memo::new(move |_| cell.with(|cell| cell.session_lost));
+    let outputs_trimmed = Memo::new(move |_| cell.with(|cell| cell.outputs_trimmed));
 
     view! {
-        <article class="cell" data-testid="cell" data-status=move || status().as_str() aria-busy=move || (status() == Status::Running).to_string()>
+        <article class="cell" data-testid="cell" data-status=status_name aria-busy=move || if status() == Status::Running { "true" } else { "false" }>
             <header class="cell-header">
                 <span class="prompt">{prompt}</span>
-                <span class="status" data-status=move || status().as_str()>{move || status_label(status())}</span>
+                <span class="status" data-status=status_name>{move || status_label(status())}</span>
                 <span class="timing" title="Duration">{timing}</span>
                 <span class="cell-actions">
                     <button type="button" on:click=copy_code title="Copy the code">"Copy code"</button>
@@ -59,14 +63,14 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
             </header>
             <pre class="cell-code" data-testid="cell-code" inner_html=code_html></pre>
             {move || cell.with(|cell| cell.message.clone()).map(|message| view! { <p class="cell-message" role="status">{message}</p> })}
-            <Show when=move || cell.with(|cell| cell.session_lost)>
+            {move || session_lost.get().then(|| view! {
                 <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| playground.replay(id)>
                     "Replay earlier cells in a new session"
                 </button>
-            </Show>
-            <Show when=move || cell.with(|cell| cell.outputs_trimmed)>
+            })}
+            {move || outputs_trimmed.get().then(|| view! {
                 <p class="cell-message">"Outputs were dropped to fit the browser's storage; the code is kept."</p>
-            </Show>
+            })}
             <div class="outputs">
                 {move || cell.with(|cell| cell.outputs.clone()).into_iter().map(|output| view! { <OutputView output=output/> }).collect_view()}
             </div>

@@ -32,6 +32,8 @@ pub fn App() -> impl IntoView {
         &browser::load(settings::THEME_KEY).unwrap_or_default(),
     ));
     let show_settings = RwSignal::new(false);
+    // A memo, so the panel is built only when it opens.
+    let settings_shown = Memo::new(move |_| show_settings.get());
 
     spawn_local(async move {
         let server = api::server_config().await;
@@ -80,14 +82,12 @@ pub fn App() -> impl IntoView {
         <header class="top-bar">
             <h1>"TCI Playground"</h1>
             <SessionBar/>
-            <button type="button" data-testid="settings" aria-expanded=move || show_settings.get().to_string()
+            <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
                 on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
                 "Settings"
             </button>
         </header>
-        <Show when=move || show_settings.get()>
-            <SettingsPanel theme=theme/>
-        </Show>
+        {move || settings_shown.get().then(|| view! { <SettingsPanel theme=theme/> })}
         {move || playground.notice.get().map(|notice| view! {
             <div class="notice" data-testid="notice" role="alert">
                 <span>{notice}</span>

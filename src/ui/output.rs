@@ -2,6 +2,7 @@
 //! never becomes markup in this page: text is text, images are `<img>`
 //! sources, HTML goes to a sandboxed iframe without same-origin rights.
 
+use leptos::either::EitherOf9;
 use leptos::prelude::*;
 use tci_api::Output;
 use wasm_bindgen::JsValue;
@@ -12,39 +13,39 @@ use crate::output_view::{self, View};
 #[component]
 pub fn OutputView(output: Output) -> impl IntoView {
     let kind = output.type_name().to_owned();
+    // One enum instead of `AnyView`s: no type erasure per kind of output.
     let body = match output_view::view(&output) {
-        View::Stdout(text) => view! { <LongText text=text class="stream stdout"/> }.into_any(),
-        View::Stderr(text) => view! { <LongText text=text class="stream stderr"/> }.into_any(),
-        View::Error(text) => view! { <Traceback text=text/> }.into_any(),
+        View::Stdout(text) => EitherOf9::A(view! { <LongText text=text class="stream stdout"/> }),
+        View::Stderr(text) => EitherOf9::A(view! { <LongText text=text class="stream stderr"/> }),
+        View::Plain(text) => EitherOf9::A(view! { <LongText text=text class="plain"/> }),
+        View::Error(text) => EitherOf9::B(view! { <Traceback text=text/> }),
         View::Image { src, mime } => {
-            view! { <img class="rich-image" src=src alt=format!("{mime} output")/> }.into_any()
+            EitherOf9::C(view! { <img class="rich-image" src=src alt=format!("{mime} output")/> })
         }
-        View::Html(html) => view! { <HtmlFrame html=html/> }.into_any(),
+        View::Html(html) => EitherOf9::D(view! { <HtmlFrame html=html/> }),
         // Rendered with every raw HTML tag escaped (see `markdown.rs`).
-        View::Markdown(html) => view! { <div class="markdown" inner_html=html></div> }.into_any(),
+        View::Markdown(html) => {
+            EitherOf9::E(view! { <div class="markdown" inner_html=html></div> })
+        }
         View::Json(value) => {
             let text = serde_json::to_string_pretty(&value).unwrap_or_default();
-            view! {
+            EitherOf9::F(view! {
                 <details class="json" open>
                     <summary>"JSON"</summary>
                     <pre>{text}</pre>
                 </details>
-            }
-            .into_any()
+            })
         }
-        View::Latex(text) => view! { <pre class="latex" title="LaTeX">{text}</pre> }.into_any(),
-        View::Plain(text) => view! { <LongText text=text class="plain"/> }.into_any(),
-        View::Unsupported(mimes) => view! {
+        View::Latex(text) => EitherOf9::G(view! { <pre class="latex" title="LaTeX">{text}</pre> }),
+        View::Unsupported(mimes) => EitherOf9::H(view! {
             <p class="unsupported">{format!("Output of a type this page cannot show: {}", mimes.join(", "))}</p>
-        }
-        .into_any(),
-        View::Unknown { kind, text } => view! {
+        }),
+        View::Unknown { kind, text } => EitherOf9::I(view! {
             <div class="unknown">
                 <p class="unsupported">{format!("Unknown output type “{kind}”:")}</p>
                 <pre>{text}</pre>
             </div>
-        }
-        .into_any(),
+        }),
     };
     view! { <div class="output" data-testid="output" data-output-type=kind>{body}</div> }
 }
@@ -62,11 +63,11 @@ fn LongText(text: String, class: &'static str) -> impl IntoView {
     view! {
         <pre class=class>{shown}</pre>
         {collapse.map(|cut| view! {
-            <Show when=move || !expanded.get()>
+            {move || (!expanded.get()).then(|| view! {
                 <button class="show-all" on:click=move |_| expanded.set(true)>
                     {format!("Show all ({} more lines, {} KB)", cut.hidden_lines, cut.hidden_bytes.div_ceil(1024))}
                 </button>
-            </Show>
+            })}
         })}
     }
 }
