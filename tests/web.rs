@@ -822,3 +822,17 @@ async fn one_huge_line_is_collapsed_by_size() {
     click(&one(&output, "button.show-all"));
     wait_for("the whole line", || text(&pre).len() == huge.len()).await;
 }
+
+#[wasm_bindgen_test]
+async fn a_ten_megabyte_stdout_puts_only_its_head_in_the_page() {
+    // 10 MB in 100-byte lines: the page gets the first 200 lines, not 10 MB.
+    let line = format!("{}\n", "y".repeat(99));
+    let huge = line.repeat(100_000);
+    let (_mounted, output) = render(Output::stdout(huge)).await;
+
+    let pre = one(&output, "pre.stream.stdout");
+    assert_eq!(text(&pre).len(), 200 * 100);
+    let button = text(&one(&output, "button.show-all"));
+    assert!(button.contains("99800 more lines"), "{button}");
+    assert!(button.contains("9747 KB"), "{button}");
+}
