@@ -6,8 +6,6 @@
 //! running 200 executes each at once (throughput, p99, errors).
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -17,73 +15,38 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::{RunningServer, process_status};
+
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-struct Server {
-    child: Child,
-    url: String,
+fn start(extra_args: &[&str]) -> RunningServer {
+    // One client hammers the server here: no per-client limits.
+    let args = [
+        "--sandbox",
+        "off",
+        "--max-sessions",
+        "64",
+        "--rate-per-minute",
+        "0",
+        "--concurrent-per-client",
+        "0",
+    ];
+    RunningServer::launch(&[&args[..], extra_args].concat(), &[])
 }
 
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-            .current_dir(&root)
-            .args([
-                "--bind",
-                "127.0.0.1:0",
-                "--sandbox",
-                "off",
-                "--max-sessions",
-                "64",
-            ])
-            // One client hammers the server here: no per-client limits.
-            .args(["--rate-per-minute", "0", "--concurrent-per-client", "0"])
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("tci-server starts");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap()
-            .to_owned();
-        Server { child, url }
-    }
-
-    fn python_children_rss_kib(&self) -> Vec<u64> {
-        let parent = self.child.id().to_string();
-        let mut sizes = Vec::new();
-        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-            let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {
-                continue;
-            };
-            let field = |name: &str| {
-                status
-                    .lines()
-                    .find_map(|line| line.strip_prefix(name))
-                    .map(|value| value.trim().trim_end_matches(" kB").to_owned())
-            };
-            if field("PPid:").as_deref() == Some(parent.as_str())
-                && let Some(rss) = field("VmRSS:").and_then(|v| v.parse().ok())
-            {
-                sizes.push(rss);
-            }
-        }
-        sizes
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Resident memory of the server's Python children (pooled and in sessions).
+fn python_children_rss_kib(server: &RunningServer) -> Vec<u64> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(process_status)
+        .filter(|(_, parent)| *parent == server.pid())
+        .map(|(rss, _)| rss)
+        .collect()
 }
 
 async fn execute(
@@ -130,7 +93,7 @@ fn ms(duration: Duration) -> String {
 async fn main() {
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
 
-    let server = Server::start(&["--pool-size", "2"]);
+    let server = start(&["--pool-size", "2"]);
     let session = execute(&client, &server.url, "x = 0", None).await.unwrap();
     for _ in 0..200 {
         execute(&client, &server.url, "x = 1", Some(&session))
@@ -167,7 +130,7 @@ async fn main() {
     );
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss = server.python_children_rss_kib();
+    let rss = python_children_rss_kib(&server);
     let mut sorted = rss.clone();
     sorted.sort();
     println!(
@@ -178,7 +141,7 @@ async fn main() {
     );
     drop(server);
 
-    let server = Server::start(&["--pool-size", "0"]);
+    let server = start(&["--pool-size", "0"]);
     execute(&client, &server.url, "x = 1", None).await.unwrap(); // takes the one started at boot
     let mut cold = Vec::new();
     for _ in 0..10 {
@@ -194,7 +157,7 @@ async fn main() {
     );
     drop(server);
 
-    let server = Server::start(&["--pool-size", "2"]);
+    let server = start(&["--pool-size", "2"]);
     let start = Instant::now();
     let tasks: Vec<_> = (0..20)
         .map(|_| {

@@ -6,13 +6,9 @@
 //! open by a slow upstream.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed benchmark
 
-// The benchmark needs the stub's answers, not its recording.
-#[allow(dead_code)]
-#[path = "../tests/support/stub_upstream.rs"]
-mod stub_upstream;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -20,63 +16,27 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use stub_upstream::StubUpstream;
+use support::stub_upstream::StubUpstream;
+use support::{RunningServer, process_status};
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-struct ProxyProcess {
-    child: Child,
-    url: String,
+fn start_proxy(upstream: &str) -> RunningServer {
+    let args = [
+        "--mode",
+        "proxy",
+        "--upstream",
+        upstream,
+        "--rate-per-minute",
+        "0",
+        "--concurrent-per-client",
+        "0",
+    ];
+    RunningServer::launch(&args, &[("TOGETHER_API_KEY", "bench-key")])
 }
 
-impl ProxyProcess {
-    fn start(upstream: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-            .args([
-                "--bind",
-                "127.0.0.1:0",
-                "--mode",
-                "proxy",
-                "--upstream",
-                upstream,
-            ])
-            .args(["--rate-per-minute", "0", "--concurrent-per-client", "0"])
-            .env("TOGETHER_API_KEY", "bench-key")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap()
-            .to_owned();
-        ProxyProcess { child, url }
-    }
-
-    fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kib: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .unwrap()
-            .trim()
-            .trim_end_matches(" kB")
-            .parse()
-            .unwrap();
-        kib / 1024.0
-    }
-}
-
-impl Drop for ProxyProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn rss_mib(server: &RunningServer) -> f64 {
+    process_status(server.pid()).unwrap().0 as f64 / 1024.0
 }
 
 async fn execute(client: &HttpClient, url: &str, code: &str) -> u16 {
@@ -113,7 +73,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 async fn main() {
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
     let (_stub, upstream) = StubUpstream::start().await;
-    let proxy = ProxyProcess::start(&upstream);
+    let proxy = start_proxy(&upstream);
 
     let direct = latencies(&client, &format!("{upstream}/tci/execute")).await;
     let proxied = latencies(&client, &format!("{}v1/tci/execute", proxy.url)).await;
@@ -133,7 +93,7 @@ async fn main() {
         percentile(&proxied, 0.99) - percentile(&direct, 0.99)
     );
 
-    let idle = proxy.rss_mib();
+    let idle = rss_mib(&proxy);
     let url = format!("{}v1/tci/execute", proxy.url);
     let held: Vec<_> = (0..1000)
         .map(|_| {
@@ -145,7 +105,7 @@ async fn main() {
     let mut peak: f64 = 0.0;
     for _ in 0..20 {
         tokio::time::sleep(Duration::from_millis(250)).await;
-        peak = peak.max(proxy.rss_mib());
+        peak = peak.max(rss_mib(&proxy));
     }
     let mut ok = 0;
     for request in held {

@@ -173,19 +173,26 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
+    /// With one pooled interpreter, enough for a test.
     pub fn start(extra_args: &[&str]) -> Self {
         Self::start_with_env(extra_args, &[])
     }
 
     pub fn start_with_env(extra_args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::launch(&[&["--pool-size", "1"], extra_args].concat(), env)
+    }
+
+    /// On a free loopback port with exactly `args` besides the address, and
+    /// no upstream key from the caller's environment.
+    pub fn launch(args: &[&str], env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tci-server"))
             .current_dir(workspace_root())
-            .args(["--bind", "127.0.0.1:0", "--pool-size", "1"])
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args)
             .env("RUST_LOG", "warn,tower_http=off")
             .env_remove("TOGETHER_API_KEY")
             .envs(env.iter().copied())
-            .args(extra_args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
             .spawn()
@@ -202,6 +209,25 @@ impl RunningServer {
             .to_owned();
         RunningServer { url, child }
     }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// A process's resident memory in KiB, and its parent, from /proc.
+pub fn process_status(pid: u32) -> Option<(u64, u32)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(|value| value.trim().trim_end_matches(" kB").to_owned())
+    };
+    Some((
+        field("VmRSS:")?.parse().ok()?,
+        field("PPid:")?.parse().ok()?,
+    ))
 }
 
 impl Drop for RunningServer {
