@@ -130,6 +130,13 @@ impl Browser {
         cells.last().unwrap().text().await.unwrap()
     }
 
+    /// Together's documented session-reuse example, as a user would run it.
+    async fn run_session_reuse_example(&self) {
+        assert_eq!(self.run("x = 42").await, "ok");
+        assert_eq!(self.run("print(f\"The value of x is {x}\")").await, "ok");
+        assert!(self.last_cell_text().await.contains("The value of x is 42"));
+    }
+
     async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -454,27 +461,10 @@ async fn the_app_runs_the_example_through_the_proxy() {
         &[("TOGETHER_API_KEY", "proxy-held-key")],
     );
     let browser = Browser::open(&server.url).await;
-    assert_eq!(browser.run("x = 42").await, "ok");
-    assert_eq!(browser.run("print(f\"The value of x is {x}\")").await, "ok");
-    assert!(
-        browser
-            .last_cell_text()
-            .await
-            .contains("The value of x is 42")
-    );
+    browser.run_session_reuse_example().await;
     // The page asked for no key; the upstream saw only the server's.
     assert_eq!(browser.count("[data-testid=api-key]").await, 0);
-    let executes: Vec<_> = stub
-        .received()
-        .into_iter()
-        .filter(|request| request.path == "/v1/tci/execute")
-        .collect();
-    assert_eq!(executes.len(), 2);
-    assert!(
-        executes
-            .iter()
-            .all(|request| request.headers["authorization"] == "Bearer proxy-held-key")
-    );
+    assert_eq!(stub.execute_authorizations(), ["Bearer proxy-held-key"; 2]);
     browser.close().await;
 }
 
@@ -510,24 +500,7 @@ async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_k
         )
         .await
         .unwrap();
-    assert_eq!(browser.run("x = 42").await, "ok");
-    assert_eq!(browser.run("print(f\"The value of x is {x}\")").await, "ok");
-    assert!(
-        browser
-            .last_cell_text()
-            .await
-            .contains("The value of x is 42")
-    );
-    let executes: Vec<_> = stub
-        .received()
-        .into_iter()
-        .filter(|request| request.method == "POST")
-        .collect();
-    assert_eq!(executes.len(), 2);
-    assert!(
-        executes
-            .iter()
-            .all(|request| request.headers["authorization"] == "Bearer user-key-1")
-    );
+    browser.run_session_reuse_example().await;
+    assert_eq!(stub.execute_authorizations(), ["Bearer user-key-1"; 2]);
     browser.close().await;
 }

@@ -50,6 +50,12 @@ async fn start_guarded_proxy(
     url
 }
 
+/// An API base on a port nobody listens on.
+fn closed_upstream() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}/v1", listener.local_addr().unwrap())
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
@@ -198,17 +204,7 @@ async fn oversized_bodies_are_refused_before_the_upstream() {
 
 #[tokio::test]
 async fn an_unreachable_upstream_is_a_502_and_a_slow_one_a_504_never_retried() {
-    // A port nobody listens on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let proxy = start_proxy(
-        &format!("http://{closed}/v1"),
-        Duration::from_secs(5),
-        1 << 20,
-    )
-    .await;
+    let proxy = start_proxy(&closed_upstream(), Duration::from_secs(5), 1 << 20).await;
     let response = client()
         .post(format!("{proxy}v1/tci/execute"))
         .json(&json!({"code": "1"}))
@@ -241,16 +237,7 @@ async fn an_unreachable_upstream_is_a_502_and_a_slow_one_a_504_never_retried() {
 
 #[tokio::test]
 async fn the_key_never_appears_in_responses_or_config() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let proxy = start_proxy(
-        &format!("http://{closed}/v1"),
-        Duration::from_secs(5),
-        1 << 20,
-    )
-    .await;
+    let proxy = start_proxy(&closed_upstream(), Duration::from_secs(5), 1 << 20).await;
     for (method, path) in [
         ("POST", "v1/tci/execute"),
         ("GET", "v1/tci/sessions"),

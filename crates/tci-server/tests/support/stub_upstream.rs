@@ -44,6 +44,21 @@ impl StubUpstream {
     pub fn received(&self) -> Vec<Recorded> {
         self.received.lock().unwrap().clone()
     }
+
+    /// The Authorization header of every execute received, in order.
+    pub fn execute_authorizations(&self) -> Vec<String> {
+        self.received()
+            .iter()
+            .filter(|request| request.method == "POST" && request.path == "/v1/tci/execute")
+            .map(|request| {
+                let value = request.headers.get("authorization");
+                value
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    }
 }
 
 /// Answers like a CORS-open API, so a page on another origin can call it.
