@@ -317,16 +317,7 @@ async fn server_errors_and_an_unreachable_api_are_reported() {
         .click()
         .await
         .unwrap();
-    let base = browser.wait_for("[data-testid=api-base]").await;
-    base.send_keys("http://127.0.0.1:9/v1\n").await.unwrap();
-    browser
-        .client
-        .execute(
-            "document.querySelector('[data-testid=api-base]').dispatchEvent(new Event('change', {bubbles: true}))",
-            vec![],
-        )
-        .await
-        .unwrap();
+    browser.set_api_base("http://127.0.0.1:9/v1").await;
     assert_eq!(browser.run("print(2)").await, "failed");
     let text = browser.last_cell_text().await;
     assert!(text.contains("Could not reach the API"), "{text}");
@@ -343,28 +334,35 @@ const ARROW_UP: &str = "\u{E013}";
 const RELEASE_MODIFIERS: &str = "\u{E000}";
 
 impl Browser {
-    async fn editor_value(&self) -> String {
-        let value = self
-            .client
-            .execute(
-                "return document.querySelector('[data-testid=editor]').value",
-                vec![],
-            )
-            .await
-            .unwrap();
+    /// A string the page computes.
+    async fn eval_string(&self, script: &str) -> String {
+        let value = self.client.execute(script, vec![]).await.unwrap();
         value.as_str().unwrap_or_default().to_owned()
     }
 
-    async fn active_test_id(&self) -> String {
-        let id = self
-            .client
+    /// Types an API base in Settings and commits it as leaving the field would.
+    async fn set_api_base(&self, base: &str) {
+        let field = self.wait_for("[data-testid=api-base]").await;
+        field.send_keys(base).await.unwrap();
+        self.client
             .execute(
-                "return document.activeElement && document.activeElement.dataset.testid || ''",
+                "document.querySelector('[data-testid=api-base]').dispatchEvent(new Event('change', {bubbles: true}))",
                 vec![],
             )
             .await
             .unwrap();
-        id.as_str().unwrap_or_default().to_owned()
+    }
+
+    async fn editor_value(&self) -> String {
+        self.eval_string("return document.querySelector('[data-testid=editor]').value")
+            .await
+    }
+
+    async fn active_test_id(&self) -> String {
+        self.eval_string(
+            "return document.activeElement && document.activeElement.dataset.testid || ''",
+        )
+        .await
     }
 }
 
@@ -490,16 +488,7 @@ async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_k
     // No config.json on a static host: the app asks for a key.
     let key = browser.wait_for("[data-testid=api-key]").await;
     key.send_keys("user-key-1").await.unwrap();
-    let base = browser.wait_for("[data-testid=api-base]").await;
-    base.send_keys(&upstream).await.unwrap();
-    browser
-        .client
-        .execute(
-            "document.querySelector('[data-testid=api-base]').dispatchEvent(new Event('change', {bubbles: true}))",
-            vec![],
-        )
-        .await
-        .unwrap();
+    browser.set_api_base(&upstream).await;
     browser.run_session_reuse_example().await;
     assert_eq!(stub.execute_authorizations(), ["Bearer user-key-1"; 2]);
     browser.close().await;

@@ -56,6 +56,16 @@ fn closed_upstream() -> String {
     format!("http://{}/v1", listener.local_addr().unwrap())
 }
 
+/// POSTs `body` to the proxy's execute endpoint, with no extra headers.
+async fn post_execute(proxy: &str, body: Value) -> reqwest::Response {
+    client()
+        .post(format!("{proxy}v1/tci/execute"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
@@ -151,12 +161,7 @@ async fn upstream_status_body_and_retry_after_pass_through() {
     let (_stub, upstream) = StubUpstream::start().await;
     let proxy = start_proxy(&upstream, Duration::from_secs(30), 1 << 20).await;
     for status in [401, 418, 429, 500] {
-        let response = client()
-            .post(format!("{proxy}v1/tci/execute"))
-            .json(&json!({"code": format!("status:{status}")}))
-            .send()
-            .await
-            .unwrap();
+        let response = post_execute(&proxy, json!({"code": format!("status:{status}")})).await;
         assert_eq!(response.headers()["retry-after"], "7");
         assert!(response.headers().get("x-stub-only").is_none());
         let (code, body) = json_of(response).await;
@@ -170,12 +175,7 @@ async fn upstream_status_body_and_retry_after_pass_through() {
         );
     }
     // Together's own error bodies for a lost session, unchanged.
-    let response = client()
-        .post(format!("{proxy}v1/tci/execute"))
-        .json(&json!({"code": "1", "session_id": "ses_gone"}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_execute(&proxy, json!({"code": "1", "session_id": "ses_gone"})).await;
     let (code, body) = json_of(response).await;
     assert_eq!(
         (code, body),
@@ -190,12 +190,7 @@ async fn upstream_status_body_and_retry_after_pass_through() {
 async fn oversized_bodies_are_refused_before_the_upstream() {
     let (stub, upstream) = StubUpstream::start().await;
     let proxy = start_proxy(&upstream, Duration::from_secs(30), 1024).await;
-    let response = client()
-        .post(format!("{proxy}v1/tci/execute"))
-        .json(&json!({"code": "x".repeat(2000)}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_execute(&proxy, json!({"code": "x".repeat(2000)})).await;
     let (code, body) = json_of(response).await;
     assert_eq!(code, 413);
     assert_eq!(body["error"]["code"], "request_too_large");
@@ -205,12 +200,7 @@ async fn oversized_bodies_are_refused_before_the_upstream() {
 #[tokio::test]
 async fn an_unreachable_upstream_is_a_502_and_a_slow_one_a_504_never_retried() {
     let proxy = start_proxy(&closed_upstream(), Duration::from_secs(5), 1 << 20).await;
-    let response = client()
-        .post(format!("{proxy}v1/tci/execute"))
-        .json(&json!({"code": "1"}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_execute(&proxy, json!({"code": "1"})).await;
     let (code, body) = json_of(response).await;
     assert_eq!(code, 502);
     assert_eq!(body["error"]["code"], "upstream_unreachable");
@@ -218,12 +208,7 @@ async fn an_unreachable_upstream_is_a_502_and_a_slow_one_a_504_never_retried() {
 
     let (stub, upstream) = StubUpstream::start().await;
     let proxy = start_proxy(&upstream, Duration::from_millis(500), 1 << 20).await;
-    let response = client()
-        .post(format!("{proxy}v1/tci/execute"))
-        .json(&json!({"code": "sleep:2"}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_execute(&proxy, json!({"code": "sleep:2"})).await;
     let (code, body) = json_of(response).await;
     assert_eq!(code, 504);
     assert_eq!(body["error"]["code"], "upstream_timeout");
@@ -358,12 +343,7 @@ async fn clients_over_their_rate_get_429_with_retry_after() {
     let mut statuses = Vec::new();
     let mut retry_after = None;
     for _ in 0..5 {
-        let response = client()
-            .post(format!("{proxy}v1/tci/execute"))
-            .json(&json!({"code": "1"}))
-            .send()
-            .await
-            .unwrap();
+        let response = post_execute(&proxy, json!({"code": "1"})).await;
         statuses.push(response.status().as_u16());
         if response.status() == 429 {
             retry_after = response

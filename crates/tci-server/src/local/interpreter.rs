@@ -62,6 +62,11 @@ pub enum StartError {
         python: String,
         source: std::io::Error,
     },
+    #[error("could not create the folder {folder}: {source}")]
+    Folder {
+        folder: String,
+        source: std::io::Error,
+    },
     #[error("the Python driver exited during start-up: {0}")]
     Exited(String),
     #[error("the Python driver did not start within {0:?}")]
@@ -235,20 +240,6 @@ impl Interpreter {
             let _ = killpg(Pid::from_raw(id as i32), Signal::SIGKILL);
         }
         let _ = self.child.start_kill();
-    }
-
-    /// Resident memory of the driver process in bytes, for benchmarks.
-    pub fn resident_bytes(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.python_pid)).ok()?;
-        let kib: u64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))?
-            .trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse()
-            .ok()?;
-        Some(kib * 1024)
     }
 }
 

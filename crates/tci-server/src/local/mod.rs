@@ -120,8 +120,8 @@ impl LocalBackend {
     /// starts the pool and the task that ends expired sessions.
     pub async fn start(config: LocalConfig) -> Result<Self, StartError> {
         let cache_dir = config.work_root.join(".cache");
-        std::fs::create_dir_all(&cache_dir).map_err(|source| StartError::Spawn {
-            python: format!("(creating {})", cache_dir.display()),
+        std::fs::create_dir_all(&cache_dir).map_err(|source| StartError::Folder {
+            folder: cache_dir.display().to_string(),
             source,
         })?;
         let launch = Launch {
@@ -145,10 +145,6 @@ impl LocalBackend {
         backend.inner.pool.keep_filled();
         backend.spawn_reaper();
         Ok(backend)
-    }
-
-    pub fn config(&self) -> &LocalConfig {
-        &self.inner.config
     }
 
     /// Waits its turn in the session (a fair lock: arrival order), then runs
@@ -219,28 +215,6 @@ impl LocalBackend {
             .collect();
         sessions.sort_by_key(|session| session.started_at);
         sessions
-    }
-
-    /// Resident memory of every live session's interpreter, for benchmarks.
-    pub async fn resident_bytes(&self) -> Vec<u64> {
-        let sessions: Vec<_> = lock(&self.inner.registry)
-            .sessions
-            .values()
-            .cloned()
-            .collect();
-        let mut sizes = Vec::new();
-        for session in sessions {
-            if let Some(bytes) = session
-                .interpreter
-                .lock()
-                .await
-                .as_ref()
-                .and_then(Interpreter::resident_bytes)
-            {
-                sizes.push(bytes);
-            }
-        }
-        sizes
     }
 
     fn live_session(&self, id: &str) -> Result<Arc<Session>, ExecuteError> {

@@ -86,8 +86,8 @@ impl Shared {
         let dir = tempfile::Builder::new()
             .prefix("session-")
             .tempdir_in(&self.work_root)
-            .map_err(|source| StartError::Spawn {
-                python: format!("(creating a folder in {})", self.work_root.display()),
+            .map_err(|source| StartError::Folder {
+                folder: self.work_root.display().to_string(),
                 source,
             })?
             .keep();
