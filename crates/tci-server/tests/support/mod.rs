@@ -3,6 +3,7 @@
 //! every response checked against the OpenAPI schemas.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod stub_upstream;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,143 @@
+//! Headless Chromium driven through chromedriver, for the end-to-end tests
+//! and the benchmarks that need a real browser: a fresh profile per browser,
+//! both processes ended by `close`.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use super::workspace_root;
+
+pub const WAIT: Duration = Duration::from_secs(30);
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn open(url: &str) -> Self {
+        assert!(
+            workspace_root().join("dist/index.html").exists(),
+            "dist/ is missing: run `trunk build --release` (the test command does)"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed (scripts/install-tools.sh --test)");
+        let profile = tempfile::tempdir().unwrap();
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--no-first-run", "--window-size=1200,900",
+                         format!("--user-data-dir={}", profile.path().display())],
+            }),
+        );
+        let mut client = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(connected) => {
+                    client = Some(connected);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        let client = client.expect("chromedriver answers");
+        client.goto(url).await.unwrap();
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("{css} never appeared: {error}"))
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.unwrap().len()
+    }
+
+    /// Puts `code` in the editor as if pasted.
+    pub async fn set_code(&self, code: &str) {
+        self.wait_for("[data-testid=editor]").await;
+        self.client
+            .execute(
+                "const editor = document.querySelector('[data-testid=editor]');\
+                 editor.value = arguments[0];\
+                 editor.dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![json!(code)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Runs `code` as the next cell and waits until that cell settles;
+    /// returns its status.
+    pub async fn run(&self, code: &str) -> String {
+        let before = self.count("[data-testid=cell]").await;
+        self.set_code(code).await;
+        self.client
+            .find(Locator::Css("[data-testid=run]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_settled(before + 1).await
+    }
+
+    /// Waits until there are `cells` cells and none is running.
+    pub async fn wait_settled(&self, cells: usize) -> String {
+        let css = format!("[data-testid=cell]:nth-of-type({cells}):not([data-status=running])");
+        let cell = self.wait_for(&css).await;
+        cell.attr("data-status").await.unwrap().unwrap_or_default()
+    }
+
+    pub async fn last_cell_text(&self) -> String {
+        let cells = self
+            .client
+            .find_all(Locator::Css("[data-testid=cell]"))
+            .await
+            .unwrap();
+        cells.last().unwrap().text().await.unwrap()
+    }
+
+    /// Together's documented session-reuse example, as a user would run it.
+    pub async fn run_session_reuse_example(&self) {
+        assert_eq!(self.run("x = 42").await, "ok");
+        assert_eq!(self.run("print(f\"The value of x is {x}\")").await, "ok");
+        assert!(self.last_cell_text().await.contains("The value of x is 42"));
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
