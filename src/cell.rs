@@ -15,6 +15,9 @@ pub enum Status {
     Stopped,
     /// The request failed: nothing (or nothing known) ran.
     Failed,
+    /// Code (and the outputs recorded for it) that came with a link: shown
+    /// read-only, never run here until the reader runs it.
+    Shared,
 }
 
 impl Status {
@@ -25,6 +28,7 @@ impl Status {
             Status::Error => "error",
             Status::Stopped => "stopped",
             Status::Failed => "failed",
+            Status::Shared => "shared",
         }
     }
 }
@@ -71,6 +75,16 @@ impl Cell {
             session_lost: false,
             outputs_trimmed: false,
             session_id: None,
+        }
+    }
+
+    /// A link's code and recorded outputs.
+    pub fn shared(id: u64, code: String, outputs: Vec<Output>, now: f64) -> Self {
+        Cell {
+            status: Status::Shared,
+            outputs,
+            duration_ms: Some(0.0),
+            ..Cell::running(id, code, now)
         }
     }
 

@@ -1,9 +1,10 @@
 //! TCI Playground: a browser playground for Together's Code Interpreter.
 //!
 //! The pure logic (ANSI colours, highlighting, editor keys, output selection,
-//! storage schema, settings, error classification) lives in plain modules
-//! that build and test natively; the Leptos UI in [`ui`] exists only in the
-//! browser build (`target_arch = "wasm32"`).
+//! storage schema, settings, error classification, link options, the
+//! widget's host protocol) lives in plain modules that build and test
+//! natively; the Leptos UI in [`ui`] exists only in the browser build
+//! (`target_arch = "wasm32"`).
 
 pub mod ansi;
 pub mod cell;
@@ -11,6 +12,8 @@ pub mod editor_ops;
 pub mod failure;
 pub mod highlight;
 pub mod history;
+pub mod host_api;
+pub mod link;
 pub mod markdown;
 pub mod output_view;
 pub mod settings;

@@ -18,6 +18,10 @@ pub struct ServerConfig {
     pub key_required: bool,
     #[serde(default)]
     pub backend: Option<String>,
+    /// Who may embed the app (`frame-ancestors`); an embedded app talks by
+    /// `postMessage` with the exact origins among them.
+    #[serde(default)]
+    pub embed_origins: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,6 +110,7 @@ mod tests {
             api_base: "/v1".into(),
             key_required: false,
             backend: Some("local".into()),
+            embed_origins: Vec::new(),
         }
     }
 

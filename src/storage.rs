@@ -16,6 +16,12 @@ pub const VERSION: u32 = 1;
 /// stay well inside it.
 pub const BUDGET_BYTES: usize = 2 * 1024 * 1024;
 
+/// Where widgets of one session name keep that session's id (widgets store
+/// nothing else).
+pub fn widget_session_key(session_name: &str) -> String {
+    format!("tci-widget-session:{session_name}")
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Saved {
     pub version: u32,

@@ -836,3 +836,82 @@ async fn a_ten_megabyte_stdout_puts_only_its_head_in_the_page() {
     assert!(button.contains("99800 more lines"), "{button}");
     assert!(button.contains("9747 KB"), "{button}");
 }
+
+// ---------------------------------------------------------------------------
+// Links and the widget
+// ---------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn a_shared_cell_is_read_only_and_offers_run() {
+    reset_storage();
+    let saved = json!({
+        "version": 1,
+        "cells": [{
+            "id": 0,
+            "code": "print('from a link')",
+            "status": "shared",
+            "outputs": [{"type": "stdout", "data": "from a link\n"}],
+            "started_at": 1_700_000_000_000.0
+        }],
+        "next_cell_id": 1
+    });
+    local_storage()
+        .set_item(STORAGE_KEY, &saved.to_string())
+        .expect("store the scrollback");
+    let app = mount_app().await;
+    let cell = app.one("[data-testid=cell]");
+    assert_eq!(attr(&cell, "data-status").as_deref(), Some("shared"));
+    assert!(text(&cell).contains("read-only until you run it"));
+    assert_eq!(text(&one(&cell, "[data-testid=rerun]")).trim(), "Run");
+    assert!(text(&one(&cell, "[data-testid=output]")).contains("from a link"));
+    reset_storage();
+}
+
+fn post_to_self(message: serde_json::Value) {
+    let message = js_sys::JSON::parse(&message.to_string()).expect("JSON");
+    web_sys::window()
+        .expect("a window")
+        .post_message(&message, "*")
+        .expect("postMessage");
+}
+
+#[wasm_bindgen_test]
+async fn a_widget_takes_well_formed_host_messages_only() {
+    reset_storage();
+    let draft = RwSignal::new(String::new());
+    let mounted = mount(move || {
+        let playground = tci_playground::ui::Playground::for_widget("wbt", "a = 1".into());
+        provide_context(playground);
+        let theme = RwSignal::new(tci_playground::settings::Theme::System);
+        tci_playground::ui::widget::connect(playground, theme, false);
+        Effect::new(move |_| draft.set(playground.draft.get()));
+        view! { <p data-testid="theme">{move || theme.get().as_str()}</p> }
+    });
+    wait_for("the initial code", || draft.get_untracked() == "a = 1").await;
+
+    // The test page is the widget's own origin, which it always trusts.
+    post_to_self(json!({"tci": 1, "type": "set-code", "code": "b = 2"}));
+    wait_for("set-code", || draft.get_untracked() == "b = 2").await;
+    post_to_self(json!({"tci": 1, "type": "set-theme", "theme": "dark"}));
+    wait_for("set-theme", || {
+        text(&mounted.one("[data-testid=theme]")) == "dark"
+    })
+    .await;
+
+    for junk in [
+        json!({"tci": 2, "type": "set-code", "code": "junk"}),
+        json!({"tci": 1, "type": "set-code", "code": 3}),
+        json!({"type": "set-code", "code": "junk"}),
+        json!("set-code"),
+    ] {
+        post_to_self(junk);
+    }
+    // Messages arrive in order: once a well-formed one after the junk has
+    // been handled, so has the junk.
+    post_to_self(json!({"tci": 1, "type": "set-theme", "theme": "light"}));
+    wait_for("the fence", || {
+        text(&mounted.one("[data-testid=theme]")) == "light"
+    })
+    .await;
+    assert_eq!(draft.get_untracked(), "b = 2");
+}

@@ -1,6 +1,9 @@
-//! Small wrappers over browser APIs the UI uses: storage, time, clipboard.
+//! Small wrappers over browser APIs the UI uses: storage, time, clipboard,
+//! the page's address.
 
 use web_sys::Storage;
+
+use crate::link::LinkOptions;
 
 fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -49,5 +52,49 @@ pub fn now_ms() -> f64 {
 pub fn copy_to_clipboard(text: String) {
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().clipboard().write_text(&text);
+    }
+}
+
+/// The options the page's address carries.
+pub fn link_options() -> LinkOptions {
+    let location = web_sys::window().map(|window| window.location());
+    let part = |read: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+        location
+            .as_ref()
+            .and_then(|location| read(location).ok())
+            .unwrap_or_default()
+    };
+    LinkOptions::parse(
+        &part(web_sys::Location::search),
+        &part(web_sys::Location::hash),
+    )
+}
+
+pub fn page_url() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
+pub fn own_origin() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// Drops the fragment from the address bar (without reloading), so that a
+/// reload does not bring a consumed share link back.
+pub fn forget_fragment() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let (Ok(path), Ok(query)) = (location.pathname(), location.search()) else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        );
     }
 }

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 
 use super::browser;
 use super::output::OutputView;
+use super::share;
 use super::state::Playground;
 use crate::cell::{Cell, Status};
 use crate::{highlight, output_view};
@@ -45,6 +46,10 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
             playground.run(code).await;
         });
     };
+    let share_cell = move |_| {
+        let (code, outputs) = cell.with_untracked(|cell| (cell.code.clone(), cell.outputs.clone()));
+        share::share(playground, code, outputs);
+    };
     let busy = move || playground.running.get().is_some();
     let session_lost = Memo::new(move |_| cell.with(|cell| cell.session_lost));
     let outputs_trimmed = Memo::new(move |_| cell.with(|cell| cell.outputs_trimmed));
@@ -58,7 +63,10 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
                 <span class="cell-actions">
                     <button type="button" on:click=copy_code title="Copy the code">"Copy code"</button>
                     <button type="button" on:click=copy_output title="Copy the text output" disabled=move || cell.with(|cell| cell.outputs.is_empty())>"Copy output"</button>
-                    <button type="button" on:click=rerun disabled=busy title="Run this code again in the current session">"Re-run"</button>
+                    <button type="button" data-testid="rerun" on:click=rerun disabled=busy title="Run this code (again) in the current session">
+                        {move || if status() == Status::Shared { "Run" } else { "Re-run" }}
+                    </button>
+                    <button type="button" data-testid="share" on:click=share_cell title="Copy a link to this code and its outputs">"Share"</button>
                 </span>
             </header>
             <pre class="cell-code" data-testid="cell-code" inner_html=code_html></pre>
@@ -78,18 +86,19 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
     }
 }
 
-fn status_label(status: Status) -> &'static str {
+pub(super) fn status_label(status: Status) -> &'static str {
     match status {
         Status::Running => "running…",
         Status::Ok => "done",
         Status::Error => "raised an exception",
         Status::Stopped => "stopped",
         Status::Failed => "failed",
+        Status::Shared => "shared with a link: read-only until you run it",
     }
 }
 
 /// Integer arithmetic only: float formatting would add ~10 KB of wasm.
-fn format_duration(millis: f64) -> String {
+pub(super) fn format_duration(millis: f64) -> String {
     let millis = millis.max(0.0) as u64;
     if millis < 1000 {
         format!("{millis} ms")

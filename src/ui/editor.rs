@@ -9,8 +9,10 @@ use super::state::Playground;
 use crate::editor_ops::{self, EditorState};
 use crate::highlight;
 
+/// `readonly`: a widget whose author froze the code; the host page can
+/// still replace it.
 #[component]
-pub fn Editor() -> impl IntoView {
+pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let draft = playground.draft;
     let textarea = NodeRef::<Textarea>::new();
@@ -40,6 +42,9 @@ pub fn Editor() -> impl IntoView {
         if key == "Enter" && (modifier || event.shift_key()) {
             event.prevent_default();
             playground.submit();
+            return;
+        }
+        if readonly {
             return;
         }
         if key == "Escape" {
@@ -79,6 +84,7 @@ pub fn Editor() -> impl IntoView {
                 autocomplete="off"
                 autocapitalize="off"
                 wrap="off"
+                readonly=readonly
                 placeholder="print(\"Hello from TCI\")"
                 prop:value=move || draft.get()
                 on:input=move |event| {

@@ -8,44 +8,55 @@ mod editor;
 mod output;
 mod session_bar;
 mod settings_panel;
+mod share;
 mod state;
+pub mod widget;
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::settings::{self, Theme};
+use crate::settings::{self, ServerConfig, Theme};
 use cell_view::CellView;
 use editor::Editor;
 pub use output::OutputView;
 use session_bar::SessionBar;
 use settings_panel::SettingsPanel;
+use share::ShareBar;
 pub use state::Playground;
 
-/// The whole playground.
-#[component]
-pub fn App() -> impl IntoView {
-    let playground = Playground::restore();
-    provide_context(playground);
-    let theme = RwSignal::new(Theme::parse(
-        &browser::load(settings::THEME_KEY).unwrap_or_default(),
-    ));
-    let show_settings = RwSignal::new(false);
-    // A memo, so the panel is built only when it opens.
-    let settings_shown = Memo::new(move |_| show_settings.get());
+/// Asks for `config.json` and settles where the API is: `api_override`
+/// (a widget's `api` option) or the user's own base, else the server's.
+async fn find_backend(
+    playground: Playground,
+    api_override: Option<String>,
+) -> Option<ServerConfig> {
+    let server = api::server_config().await;
+    let user_base = api_override.or_else(|| browser::load(settings::API_BASE_KEY));
+    playground.backend.set(Some(settings::resolve(
+        server.as_ref(),
+        user_base.as_deref(),
+    )));
+    playground.server_config.set(server.clone());
+    server
+}
 
-    spawn_local(async move {
-        let server = api::server_config().await;
-        let user_base = browser::load(settings::API_BASE_KEY);
-        playground.backend.set(Some(settings::resolve(
-            server.as_ref(),
-            user_base.as_deref(),
-        )));
-        playground.server_config.set(server);
+/// `data-theme` (and for a widget `data-embed`) on `<html>`, for the CSS.
+fn follow_theme(theme: RwSignal<Theme>, embedded: bool) {
+    if let (true, Some(root)) = (embedded, document().document_element()) {
+        let _ = root.set_attribute("data-embed", "");
+    }
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", theme.get().as_str());
+        }
     });
-    // The elapsed-time display and the session countdown tick once a second,
-    // ten times a second while a cell runs.
+}
+
+/// The elapsed-time display and the session countdown tick once a second,
+/// ten times a second while a cell runs.
+fn start_clock(playground: Playground) {
     if let Ok(handle) = set_interval_with_handle(
         move || {
             let running = playground.running.get_untracked().is_some();
@@ -58,11 +69,69 @@ pub fn App() -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-theme", theme.get().as_str());
+}
+
+/// The whole playground, or with `?embed` in its address the widget: the
+/// same page with only the editor, Run and the latest outputs, talking with
+/// the page that embeds it (see [`widget`]).
+#[component]
+pub fn App() -> impl IntoView {
+    let options = browser::link_options();
+    let embedded = options.embed;
+    let playground = if embedded {
+        Playground::for_widget(&options.session, options.code.clone().unwrap_or_default())
+    } else {
+        Playground::restore()
+    };
+    provide_context(playground);
+    let theme = RwSignal::new(match options.theme {
+        Some(theme) if embedded => theme,
+        _ => Theme::parse(&browser::load(settings::THEME_KEY).unwrap_or_default()),
+    });
+    start_clock(playground);
+    follow_theme(theme, embedded);
+    let show_settings = RwSignal::new(false);
+    // A memo, so the panel is built only when it opens.
+    let settings_shown = Memo::new(move |_| show_settings.get());
+
+    // What a link brought becomes a read-only cell (in a widget, the outputs
+    // recorded for its code); a widget's editor gets the code.
+    let options_readonly = options.readonly;
+    let host = embedded.then(|| widget::connect(playground, theme, options.fixed_height.is_none()));
+    let (show_key, autorun) = (options.show_key || !embedded, options.autorun);
+    let api_override = options.api.clone().filter(|_| embedded);
+    spawn_local(async move {
+        if options.brings_code() || (embedded && options.outputs.is_some()) {
+            match share::shared_from(&options).await {
+                Ok((code, outputs)) if embedded => {
+                    if options.share.is_some() {
+                        playground.draft.set(code.clone());
+                    }
+                    if !outputs.is_empty() {
+                        playground.add_shared(code, outputs);
+                    }
+                }
+                Ok((code, outputs)) => {
+                    playground.add_shared(code, outputs);
+                    // Kept in the scrollback now; a reload must not add it twice.
+                    browser::forget_fragment();
+                }
+                Err(complaint) => playground.notice.set(Some(complaint)),
+            }
+        }
+        let server = find_backend(playground, api_override).await;
+        if let Some(host) = host {
+            host.ready(server.as_ref(), playground, autorun);
         }
     });
+    // A widget shows its latest run only, and recorded outputs until then.
+    let cells = move || {
+        let cells = playground.cells.get();
+        match cells.last() {
+            Some(last) if embedded => vec![*last],
+            _ => cells,
+        }
+    };
     let needs_key = move || {
         playground
             .backend
@@ -73,21 +142,34 @@ pub fn App() -> impl IntoView {
     let running = move || playground.running.get().is_some();
     // Opened for a missing key, the panel stays open while the key is typed.
     Effect::new(move |_| {
-        if needs_key() {
+        if needs_key() && show_key {
             show_settings.set(true);
         }
     });
+    let share_draft = move |_| {
+        let code = playground.draft.get_untracked();
+        let outputs = playground
+            .cells
+            .with_untracked(|cells| cells.last().map(|cell| cell.get_untracked()))
+            .filter(|cell| cell.code == code)
+            .map(|cell| cell.outputs)
+            .unwrap_or_default();
+        share::share(playground, code, outputs);
+    };
 
     view! {
-        <header class="top-bar">
-            <h1>"TCI Playground"</h1>
-            <SessionBar/>
-            <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
-                on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
-                "Settings"
-            </button>
-        </header>
+        {(!embedded).then(|| view! {
+            <header class="top-bar">
+                <h1>"TCI Playground"</h1>
+                <SessionBar/>
+                <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
+                    on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
+                    "Settings"
+                </button>
+            </header>
+        })}
         {move || settings_shown.get().then(|| view! { <SettingsPanel theme=theme/> })}
+        <ShareBar/>
         {move || playground.notice.get().map(|notice| view! {
             <div class="notice" data-testid="notice" role="alert">
                 <span>{notice}</span>
@@ -96,12 +178,12 @@ pub fn App() -> impl IntoView {
         })}
         <main>
             <section class="scrollback" role="log" aria-live="polite" aria-label="Scrollback">
-                <For each=move || playground.cells.get() key=|cell| cell.with_untracked(|cell| cell.id) let:cell>
+                <For each=cells key=|cell| cell.with_untracked(|cell| cell.id) let:cell>
                     <CellView cell=cell/>
                 </For>
             </section>
             <section class="input" aria-label="Code input">
-                <Editor/>
+                <Editor readonly=options_readonly/>
                 <div class="actions">
                     <button type="button" class="primary" data-testid="run" disabled=running
                         on:click=move |_| playground.submit() title="Run (Ctrl+Enter or Shift+Enter)">
@@ -112,6 +194,9 @@ pub fn App() -> impl IntoView {
                     </button>
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| playground.clear()>
                         "Clear"
+                    </button>
+                    <button type="button" data-testid="share" on:click=share_draft title="Copy a link to the code in the editor">
+                        "Share"
                     </button>
                 </div>
             </section>

@@ -26,10 +26,16 @@ pub struct Playground {
     pub api_key: RwSignal<String>,
     pub running: RwSignal<Option<u64>>,
     pub notice: RwSignal<Option<String>>,
+    /// The last share link made, shown until closed.
+    pub share_link: RwSignal<Option<String>>,
     /// Ticks while a cell runs, for its elapsed-time display.
     pub now: RwSignal<f64>,
     next_cell_id: StoredValue<u64>,
     abort: StoredValue<Option<AbortController>, LocalStorage>,
+    /// In a widget: the name of the session it shares with other widgets.
+    /// A widget keeps its code in the editor and stores nothing but that
+    /// session's id.
+    widget_session: Option<&'static str>,
 }
 
 impl Playground {
@@ -46,6 +52,25 @@ impl Playground {
                 )),
             ),
         };
+        let draft = browser::load(storage::DRAFT_KEY).unwrap_or_default();
+        Self::new(saved, draft, notice, None)
+    }
+
+    /// A widget's state: nothing restored but the id of its named session.
+    pub fn for_widget(session_name: &str, code: String) -> Self {
+        // One per page, for the page's whole life.
+        let key = storage::widget_session_key(session_name).leak();
+        let playground = Self::new(Saved::default(), code, None, Some(key));
+        playground.reload_widget_session();
+        playground
+    }
+
+    fn new(
+        saved: Saved,
+        draft: String,
+        notice: Option<String>,
+        widget_session: Option<&'static str>,
+    ) -> Self {
         let key = browser::load(settings::API_KEY_KEY)
             .or_else(|| browser::load_session(settings::API_KEY_KEY))
             .unwrap_or_default();
@@ -54,21 +79,45 @@ impl Playground {
             session_id: RwSignal::new(saved.session_id),
             session_info: RwSignal::new(None),
             execution_count: RwSignal::new(saved.execution_count),
-            draft: RwSignal::new(browser::load(storage::DRAFT_KEY).unwrap_or_default()),
+            draft: RwSignal::new(draft),
             history: StoredValue::new(saved.history),
             backend: RwSignal::new(None),
             server_config: RwSignal::new(None),
             api_key: RwSignal::new(key),
             running: RwSignal::new(None),
             notice: RwSignal::new(notice),
+            share_link: RwSignal::new(None),
             now: RwSignal::new(browser::now_ms()),
             next_cell_id: StoredValue::new(saved.next_cell_id),
             abort: StoredValue::new_local(None),
+            widget_session,
+        }
+    }
+
+    pub fn is_widget(&self) -> bool {
+        self.widget_session.is_some()
+    }
+
+    /// Widgets of one session name run one after another, each in its own
+    /// frame: the id another widget stored is the current one.
+    fn reload_widget_session(&self) {
+        if let Some(key) = self.widget_session {
+            self.session_id.set(browser::load(key));
         }
     }
 
     /// Writes the scrollback to localStorage, trimmed to its budget.
     pub fn save(&self) {
+        if let Some(key) = self.widget_session {
+            match self.session_id.get_untracked() {
+                Some(id) => browser::store(key, &id),
+                None => {
+                    browser::remove(key);
+                    true
+                }
+            };
+            return;
+        }
         let saved = Saved {
             version: storage::VERSION,
             cells: self
@@ -95,6 +144,9 @@ impl Playground {
     }
 
     pub fn save_draft(&self) {
+        if self.is_widget() {
+            return;
+        }
         browser::store(storage::DRAFT_KEY, &self.draft.get_untracked());
     }
 
@@ -105,8 +157,11 @@ impl Playground {
             return;
         }
         self.history.update_value(|history| history.push(&code));
-        self.draft.set(String::new());
-        self.save_draft();
+        // A widget is a notebook cell: its code stays to be edited and rerun.
+        if !self.is_widget() {
+            self.draft.set(String::new());
+            self.save_draft();
+        }
         spawn_local(async move {
             self.run(code).await;
         });
@@ -120,6 +175,7 @@ impl Playground {
                 .set(Some("Still finding the API; try again in a moment.".into()));
             return false;
         };
+        self.reload_widget_session();
         let id = self.next_cell_id.get_value();
         self.next_cell_id.set_value(id + 1);
         let started = browser::now_ms();
@@ -237,6 +293,15 @@ impl Playground {
                 }
             }
         });
+    }
+
+    /// Adds a link's code and outputs to the scrollback, read-only.
+    pub fn add_shared(&self, code: String, outputs: Vec<tci_api::Output>) {
+        let id = self.next_cell_id.get_value();
+        self.next_cell_id.set_value(id + 1);
+        let cell = Cell::shared(id, code, outputs, browser::now_ms());
+        self.cells.update(|cells| cells.push(RwSignal::new(cell)));
+        self.save();
     }
 
     pub fn new_session(&self) {

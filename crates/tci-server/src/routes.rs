@@ -112,7 +112,14 @@ fn routes(state: AppState, site: &Site) -> Router {
         .nest("/v1", api.clone())
         .merge(api)
         .route("/v1/{*rest}", any(unknown_api_path))
-        .route("/config.json", get(app_config))
+        .route("/config.json", {
+            let embed_origins: Arc<[String]> = site
+                .frame_ancestors
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            get(move |State(state): State<AppState>| app_config(state, embed_origins.clone()))
+        })
         .route(
             "/healthz",
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
@@ -207,12 +214,15 @@ fn session_info(session: SessionSummary) -> SessionInfo {
 }
 
 /// Tells the app that this server fronts the API, so it asks for no key
-/// (unless the server itself wants a token).
-async fn app_config(State(state): State<AppState>) -> Response {
+/// (unless the server itself wants a token), and which pages may embed it:
+/// an embedded app talks by `postMessage` only with those (it keeps the exact
+/// origins of the list and drops keywords and wildcards).
+async fn app_config(state: AppState, embed_origins: Arc<[String]>) -> Response {
     let body = Json(serde_json::json!({
         "apiBase": "/v1",
         "keyRequired": state.token.is_some(),
         "backend": state.backend.name(),
+        "embedOrigins": &*embed_origins,
     }));
     ([(header::CACHE_CONTROL, "no-cache")], body).into_response()
 }

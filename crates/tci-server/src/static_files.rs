@@ -219,7 +219,8 @@ fn header_value(policy: &str) -> HeaderValue {
 /// - `img-src data:`: plots and images arrive as data URLs.
 /// - `connect-src`: this server, and any HTTPS or local API base the user
 ///   picks in Settings.
-/// - `frame-src 'none'`: the HTML-output frames are `srcdoc`, which loads
+/// - `frame-src 'self'`: pages of this site may frame the app (the embed
+///   demo frames widgets); the HTML-output frames are `srcdoc`, which loads
 ///   nothing and is not subject to it.
 fn content_security_policy(inline_scripts: &[String], frame_ancestors: &str) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
@@ -237,7 +238,7 @@ fn content_security_policy(inline_scripts: &[String], frame_ancestors: &str) -> 
     format!(
         "default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; \
-         frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; \
+         frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
          frame-ancestors {frame_ancestors}"
     )
 }

@@ -360,3 +360,134 @@ async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_k
     assert_eq!(stub.execute_authorizations(), ["Bearer user-key-1"; 2]);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_share_link_brings_code_and_outputs_read_only_until_run() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(browser.run("print(6 * 7)").await, "ok");
+    browser
+        .wait_for("[data-testid=cell] [data-testid=share]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let link = browser
+        .wait_for("[data-testid=share-link]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(link.starts_with(&format!("{}#z=", server.url)), "{link}");
+
+    // A reader who has never been here opens it.
+    browser
+        .client
+        .execute("localStorage.clear()", vec![])
+        .await
+        .unwrap();
+    browser.client.goto("about:blank").await.unwrap();
+    browser.client.goto(&link).await.unwrap();
+    let shared = browser
+        .wait_for("[data-testid=cell][data-status=shared]")
+        .await;
+    let text = shared.text().await.unwrap();
+    assert!(
+        text.contains("print(6 * 7)") && text.contains("42"),
+        "{text}"
+    );
+    // Nothing ran: no session yet, and the link is consumed.
+    let session = browser
+        .wait_for("[data-testid=session-id]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(session.contains("new session"), "{session}");
+    assert_eq!(browser.client.current_url().await.unwrap().fragment(), None);
+    browser
+        .wait_for("[data-testid=rerun]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.wait_settled(2).await, "ok");
+    assert!(browser.last_cell_text().await.contains("42"));
+    // A reload shows the same two cells, not the link again.
+    browser.client.refresh().await.unwrap();
+    browser.wait_settled(2).await;
+    assert_eq!(browser.count("[data-testid=cell]").await, 2);
+
+    // A damaged link says so and loses nothing.
+    browser.client.goto("about:blank").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}#z=AAAA", server.url))
+        .await
+        .unwrap();
+    let notice = browser.wait_for("[data-testid=notice]").await;
+    assert!(notice.text().await.unwrap().contains("damaged"));
+    assert_eq!(browser.count("[data-testid=cell]").await, 2);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn widgets_run_their_code_and_share_a_session_by_name() {
+    let server = RunningServer::start(&[]);
+    let widget = |fragment: &str| format!("{}?embed#{fragment}", server.url);
+    let browser = Browser::open(&widget(
+        "code=x%20%3D%2042&session=guide&readonly&outputs=%5B%7B%22type%22%3A%22stdout%22%2C%22data%22%3A%22recorded%22%7D%5D",
+    ))
+    .await;
+    // Recorded outputs show until the first run.
+    let recorded = browser
+        .wait_for("[data-testid=cell][data-status=shared]")
+        .await;
+    assert!(recorded.text().await.unwrap().contains("recorded"));
+    // Only the editor, Run and the latest outputs: no top bar.
+    assert_eq!(browser.count("[data-testid=settings]").await, 0);
+    let editor = browser.wait_for("[data-testid=editor]").await;
+    assert!(editor.attr("readonly").await.unwrap().is_some());
+    assert_eq!(editor.prop("value").await.unwrap().unwrap(), "x = 42");
+    browser
+        .wait_for("[data-testid=run]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("[data-testid=cell][data-status=ok]").await;
+    assert_eq!(browser.count("[data-testid=cell]").await, 1);
+    // The code stays in the editor, like a notebook cell's.
+    assert_eq!(editor.prop("value").await.unwrap().unwrap(), "x = 42");
+
+    // Another widget of the same session name sees `x`.
+    browser.client.goto("about:blank").await.unwrap();
+    browser
+        .client
+        .goto(&widget("code=print(x)&session=guide&autorun"))
+        .await
+        .unwrap();
+    assert_eq!(browser.wait_settled(1).await, "ok");
+    assert!(browser.last_cell_text().await.contains("42"));
+
+    // A widget of another name does not.
+    browser.client.goto("about:blank").await.unwrap();
+    browser
+        .client
+        .goto(&widget("code=print(x)&session=elsewhere"))
+        .await
+        .unwrap();
+    // Without autorun nothing runs until Run.
+    browser.wait_for("[data-testid=editor]").await;
+    assert_eq!(browser.count("[data-testid=cell]").await, 0);
+    browser
+        .wait_for("[data-testid=run]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.wait_settled(1).await, "error");
+    assert!(browser.last_cell_text().await.contains("NameError"));
+    browser.close().await;
+}

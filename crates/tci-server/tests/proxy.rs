@@ -248,7 +248,7 @@ async fn the_key_never_appears_in_responses_or_config() {
         .unwrap();
     assert_eq!(
         config,
-        json!({"apiBase": "/v1", "keyRequired": false, "backend": "proxy"})
+        json!({"apiBase": "/v1", "keyRequired": false, "backend": "proxy", "embedOrigins": ["'self'"]})
     );
     assert!(!format!("{:?}", ApiKey::new(SERVER_KEY).unwrap()).contains(SERVER_KEY));
 }

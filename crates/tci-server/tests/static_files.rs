@@ -322,7 +322,7 @@ async fn the_policy_allows_the_app_and_nothing_more() {
             .map(String::from)
             .to_vec(),
         ),
-        ("frame-src", vec!["'none'".into()]),
+        ("frame-src", vec!["'self'".into()]),
         ("object-src", vec!["'none'".into()]),
         ("base-uri", vec!["'none'".into()]),
         ("form-action", vec!["'none'".into()]),

@@ -1,0 +1,295 @@
+//! What a page address carries: the widget's options (`?embed#code=…`) and
+//! share links (`#z=…`), see `docs/embed.md`. Parsing and building are
+//! pure; compressing a share payload is the browser's job (`ui::share`).
+
+use tci_api::Output;
+
+use crate::settings::Theme;
+
+/// Widgets that name no session share this one.
+pub const DEFAULT_SESSION: &str = "default";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkOptions {
+    pub embed: bool,
+    pub code: Option<String>,
+    /// A share payload, still compressed (see [`encode_payload`]).
+    pub share: Option<String>,
+    /// Recorded outputs as JSON text, shown until the first run.
+    pub outputs: Option<String>,
+    pub autorun: bool,
+    pub readonly: bool,
+    pub theme: Option<Theme>,
+    /// `None`: the widget grows with its content.
+    pub fixed_height: Option<u32>,
+    pub session: String,
+    pub api: Option<String>,
+    pub show_key: bool,
+}
+
+impl LinkOptions {
+    /// Options from a location's `search` and `hash` (with or without their
+    /// leading `?`/`#`); the fragment wins where both name an option.
+    pub fn parse(query: &str, fragment: &str) -> Self {
+        let query = pairs(query.strip_prefix('?').unwrap_or(query));
+        let fragment = pairs(fragment.strip_prefix('#').unwrap_or(fragment));
+        let get = |name: &str| {
+            fragment
+                .iter()
+                .chain(query.iter())
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
+        };
+        let flag = |name: &str| get(name).is_some_and(|value| !matches!(value, "0" | "false"));
+        let text = |name: &str| get(name).map(str::to_owned);
+        LinkOptions {
+            embed: query.iter().any(|(key, _)| key == "embed"),
+            code: text("code"),
+            share: text("z").filter(|payload| !payload.is_empty()),
+            outputs: text("outputs").filter(|outputs| !outputs.is_empty()),
+            autorun: flag("autorun"),
+            readonly: flag("readonly"),
+            theme: get("theme").map(Theme::parse),
+            fixed_height: get("height")
+                .and_then(|height| height.trim_end_matches("px").parse().ok())
+                .filter(|height| *height > 0),
+            session: get("session")
+                .filter(|name| !name.is_empty())
+                .unwrap_or(DEFAULT_SESSION)
+                .to_owned(),
+            api: text("api").filter(|api| !api.trim().is_empty()),
+            show_key: flag("show-key"),
+        }
+    }
+
+    /// Whether the address brings code (a share link or a `code` option).
+    pub fn brings_code(&self) -> bool {
+        self.code.is_some() || self.share.is_some()
+    }
+}
+
+fn pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+/// Decodes `%XX` escapes and `+` (a space, as forms and `URLSearchParams`
+/// write it); a malformed escape stays as it was.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'+' => decoded.push(b' '),
+            b'%' if index + 2 < bytes.len() => {
+                match (hex_value(bytes[index + 1]), hex_value(bytes[index + 2])) {
+                    (Some(high), Some(low)) => {
+                        decoded.push(high << 4 | low);
+                        index += 2;
+                    }
+                    _ => decoded.push(b'%'),
+                }
+            }
+            byte => decoded.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    (digit as char).to_digit(16).map(|value| value as u8)
+}
+
+/// Percent-encodes all but the characters `encodeURIComponent` keeps.
+pub fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push('%');
+            encoded.push(HEX[usize::from(byte >> 4)] as char);
+            encoded.push(HEX[usize::from(byte & 15)] as char);
+        }
+    }
+    encoded
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// URL-safe base64 without padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let group = chunk.iter().enumerate().fold(0u32, |group, (at, byte)| {
+            group | u32::from(*byte) << (16 - 8 * at)
+        });
+        for at in 0..=chunk.len() {
+            encoded.push(BASE64URL[(group >> (18 - 6 * at) & 63) as usize] as char);
+        }
+    }
+    encoded
+}
+
+/// Accepts the standard alphabet and padding too, since people paste links
+/// through tools that rewrite them.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut group, mut bits) = (0u32, 0);
+    for character in text.trim_end_matches('=').bytes() {
+        let value = match character {
+            b'A'..=b'Z' => character - b'A',
+            b'a'..=b'z' => character - b'a' + 26,
+            b'0'..=b'9' => character - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        group = group << 6 | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((group >> bits) as u8);
+        }
+    }
+    Some(bytes)
+}
+
+/// The JSON a share link carries, before compression.
+pub fn encode_payload(code: &str, outputs: &[Output]) -> String {
+    let payload = Payload {
+        code: code.to_owned(),
+        outputs: outputs.to_vec(),
+    };
+    serde_json::to_string(&payload).unwrap_or_default()
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    outputs: Vec<Output>,
+}
+
+/// Code and outputs of a decompressed share payload.
+pub fn decode_payload(json: &str) -> Option<(String, Vec<Output>)> {
+    let payload: Payload = serde_json::from_str(json).ok()?;
+    Some((payload.code, payload.outputs))
+}
+
+/// Recorded outputs given as JSON text (`outputs=` or `data-tci-outputs`).
+pub fn decode_outputs(json: &str) -> Option<Vec<Output>> {
+    serde_json::from_str(json).ok()
+}
+
+/// The full playground's address for a share link: `page` without its query
+/// and fragment, plus the compressed payload.
+pub fn share_link(page: &str, compressed: &[u8]) -> String {
+    let end = page.find(['?', '#']).unwrap_or(page.len());
+    format!("{}#z={}", &page[..end], base64url_encode(compressed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widget_options_from_query_and_fragment() {
+        let options = LinkOptions::parse(
+            "?embed&theme=light&code=ignored",
+            "#code=print(%22hi%22)%0Ax%20%2B%201&autorun&readonly=0&height=240px&session=intro&show-key=1",
+        );
+        assert!(options.embed && options.autorun && options.show_key);
+        assert!(!options.readonly);
+        assert_eq!(options.code.as_deref(), Some("print(\"hi\")\nx + 1"));
+        assert_eq!(options.theme, Some(Theme::Light));
+        assert_eq!(options.fixed_height, Some(240));
+        assert_eq!(options.session, "intro");
+    }
+
+    #[test]
+    fn defaults_and_bad_values() {
+        let options = LinkOptions::parse("", "");
+        assert!(!options.embed && !options.autorun && !options.brings_code());
+        assert_eq!(options.session, DEFAULT_SESSION);
+        assert_eq!(options.fixed_height, None);
+        let options = LinkOptions::parse("embed=1", "height=auto&session=&api=%20&theme=pink&z=");
+        assert!(options.embed);
+        assert_eq!(options.fixed_height, None);
+        assert_eq!(options.session, DEFAULT_SESSION);
+        assert_eq!(options.api, None);
+        assert_eq!(options.theme, Some(Theme::System));
+        assert_eq!(options.share, None);
+        // `embed` selects the widget only from the query: a fragment is
+        // what share links carry, and those open the full page.
+        assert!(!LinkOptions::parse("", "embed").embed);
+    }
+
+    #[test]
+    fn percent_coding() {
+        assert_eq!(percent_decode("a%zz%4"), "a%zz%4");
+        assert_eq!(percent_decode("%E2%9C%93+ok"), "✓ ok");
+        let text = "for i in range(3):\n    print(i, 'ü', \"&=#?+%\")";
+        assert_eq!(percent_decode(&percent_encode(text)), text);
+        assert!(!percent_encode(text).contains(['&', '=', '#', '?', '+', ' ']));
+    }
+
+    #[test]
+    fn base64url_round_trips() {
+        for length in 0..=10 {
+            let bytes: Vec<u8> = (0..length).map(|at| (at * 97 + 200) as u8).collect();
+            let encoded = base64url_encode(&bytes);
+            assert!(!encoded.contains(['+', '/', '=']));
+            assert_eq!(base64url_decode(&encoded), Some(bytes));
+        }
+        assert_eq!(base64url_encode(b"hi?"), "aGk_");
+        assert_eq!(base64url_decode("aGk/"), Some(b"hi?".to_vec()));
+        assert_eq!(base64url_decode("aGk="), Some(b"hi".to_vec()));
+        assert_eq!(base64url_decode("a b"), None);
+    }
+
+    #[test]
+    fn payloads_round_trip() {
+        let outputs = vec![
+            Output::stdout("42\n"),
+            Output::Error("\u{1b}[31mboom".into()),
+        ];
+        let json = encode_payload("print(42)", &outputs);
+        assert_eq!(
+            decode_payload(&json),
+            Some(("print(42)".to_owned(), outputs))
+        );
+        let json = encode_payload("x = 1", &[]);
+        assert!(!json.contains("outputs"));
+        assert_eq!(
+            decode_payload(&json),
+            Some(("x = 1".to_owned(), Vec::new()))
+        );
+        assert_eq!(decode_payload("{\"outputs\": []}"), None);
+        assert_eq!(decode_payload("not json"), None);
+        assert_eq!(
+            decode_outputs(r#"[{"type":"stdout","data":"hi\n"}]"#),
+            Some(vec![Output::stdout("hi\n")])
+        );
+    }
+
+    #[test]
+    fn share_links_drop_the_old_query_and_fragment() {
+        assert_eq!(
+            share_link("https://play.example.com/p/?embed#code=x", b"hi?"),
+            "https://play.example.com/p/#z=aGk_"
+        );
+        assert_eq!(
+            share_link("http://127.0.0.1:8080/", b""),
+            "http://127.0.0.1:8080/#z="
+        );
+    }
+}
