@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 pub mod browser;
+mod request_log;
 pub mod stub_upstream;
+
+pub use request_log::RequestLog;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -186,6 +189,20 @@ impl RunningServer {
     /// On a free loopback port with exactly `args` besides the address, and
     /// no upstream key from the caller's environment.
     pub fn launch(args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::spawn(args, env, std::process::Stdio::inherit())
+    }
+
+    /// Like `start`, and every request the server receives is recorded (its
+    /// log at debug level, read from its stderr).
+    pub fn start_logging_requests(extra_args: &[&str]) -> (Self, RequestLog) {
+        let args = [&["--pool-size", "1"], extra_args].concat();
+        let env = [("RUST_LOG", "warn,tower_http=debug"), ("NO_COLOR", "1")];
+        let mut server = Self::spawn(&args, &env, std::process::Stdio::piped());
+        let stderr = server.child.stderr.take().unwrap();
+        (server, RequestLog::read(stderr))
+    }
+
+    fn spawn(args: &[&str], env: &[(&str, &str)], stderr: std::process::Stdio) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tci-server"))
             .current_dir(workspace_root())
@@ -195,7 +212,7 @@ impl RunningServer {
             .env_remove("TOGETHER_API_KEY")
             .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("tci-server starts");
         let stdout = child.stdout.take().unwrap();
