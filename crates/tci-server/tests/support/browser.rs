@@ -1,6 +1,6 @@
 //! Headless Chromium driven through chromedriver, for the end-to-end tests
 //! and the benchmarks that need a real browser: a fresh profile per browser,
-//! both processes ended by `close`.
+//! both processes ended by `close`, or when a failed test drops it.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -16,7 +16,7 @@ pub const WAIT: Duration = Duration::from_secs(30);
 pub struct Browser {
     pub client: Client,
     driver: Child,
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -66,7 +66,7 @@ impl Browser {
         Browser {
             client,
             driver,
-            _profile: profile,
+            profile,
         }
     }
 
@@ -135,9 +135,40 @@ impl Browser {
         assert!(self.last_cell_text().await.contains("The value of x is 42"));
     }
 
-    pub async fn close(mut self) {
+    /// Ends the WebDriver session, which quits Chromium; dropping ends
+    /// the processes.
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // Chromium outlives a killed chromedriver (a test that panicked
+        // never closed the session): its processes are the ones started
+        // with this browser's profile.
+        let profile = format!("--user-data-dir={}", self.profile.path().display());
+        let Ok(processes) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for process in processes.flatten() {
+            let Ok(pid) = process.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let Ok(command_line) = std::fs::read(process.path().join("cmdline")) else {
+                continue;
+            };
+            if command_line
+                .split(|&byte| byte == 0)
+                .any(|argument| argument == profile.as_bytes())
+            {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+        }
     }
 }
