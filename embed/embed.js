@@ -157,12 +157,14 @@
 
   function start(block, autorun) {
     // A click on a block already waiting (started by scrolling) still runs it.
-    block.tciAutorun = block.tciAutorun || autorun;
+    if (autorun) {
+      block.tciAutorun = true;
+      var run = block.querySelector('.tci-run');
+      run.disabled = true;
+      run.textContent = 'Loading\u2026';
+    }
     if (block.tciStarted) return;
     block.tciStarted = true;
-    var run = block.querySelector('.tci-run');
-    run.disabled = true;
-    run.textContent = 'Loading\u2026';
     if (!firstLoaded || appReady) load(block);
     else queued.push(function () { load(block); });
   }
