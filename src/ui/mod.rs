@@ -102,8 +102,9 @@ pub fn App() -> impl IntoView {
     let api_override = options.api.clone().filter(|_| embedded);
     spawn_local(async move {
         if options.brings_code() || (embedded && options.outputs.is_some()) {
-            match share::shared_from(&options).await {
-                Ok((code, outputs)) if embedded => {
+            let complain = |complaint: &str| playground.notice.set(Some(complaint.to_owned()));
+            match share::shared_from(&options, complain).await {
+                Some((code, outputs)) if embedded => {
                     if options.share.is_some() {
                         playground.draft.set(code.clone());
                     }
@@ -111,12 +112,12 @@ pub fn App() -> impl IntoView {
                         playground.add_shared(code, outputs);
                     }
                 }
-                Ok((code, outputs)) => {
+                Some((code, outputs)) => {
                     playground.add_shared(code, outputs);
                     // Kept in the scrollback now; a reload must not add it twice.
                     browser::forget_fragment();
                 }
-                Err(complaint) => playground.notice.set(Some(complaint)),
+                None => {}
             }
         }
         let server = find_backend(playground, api_override).await;
