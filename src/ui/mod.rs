@@ -196,7 +196,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| playground.clear()>
                         "Clear"
                     </button>
-                    <button type="button" data-testid="share" on:click=share_draft title="Copy a link to the code in the editor">
+                    <button type="button" data-testid="share" on:click=share_draft disabled=move || playground.draft.with(|code| code.trim().is_empty()) title="Copy a link to the code in the editor">
                         "Share"
                     </button>
                 </div>
