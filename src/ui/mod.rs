@@ -102,8 +102,9 @@ pub fn App() -> impl IntoView {
     let api_override = options.api.clone().filter(|_| embedded);
     spawn_local(async move {
         if options.brings_code() || (embedded && options.outputs.is_some()) {
-            match share::shared_from(&options).await {
-                Ok((code, outputs)) if embedded => {
+            let complain = |complaint: &str| playground.notice.set(Some(complaint.to_owned()));
+            match share::shared_from(&options, complain).await {
+                Some((code, outputs)) if embedded => {
                     if options.share.is_some() {
                         playground.draft.set(code.clone());
                     }
@@ -111,12 +112,12 @@ pub fn App() -> impl IntoView {
                         playground.add_shared(code, outputs);
                     }
                 }
-                Ok((code, outputs)) => {
+                Some((code, outputs)) => {
                     playground.add_shared(code, outputs);
                     // Kept in the scrollback now; a reload must not add it twice.
                     browser::forget_fragment();
                 }
-                Err(complaint) => playground.notice.set(Some(complaint)),
+                None => {}
             }
         }
         let server = find_backend(playground, api_override).await;
@@ -195,7 +196,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| playground.clear()>
                         "Clear"
                     </button>
-                    <button type="button" data-testid="share" on:click=share_draft title="Copy a link to the code in the editor">
+                    <button type="button" data-testid="share" on:click=share_draft disabled=move || playground.draft.with(|code| code.trim().is_empty()) title="Copy a link to the code in the editor">
                         "Share"
                     </button>
                 </div>

@@ -60,22 +60,32 @@ pub async fn open(payload: &str) -> Option<(String, Vec<Output>)> {
     link::decode_payload(&json)
 }
 
-/// What a link brought: its code and outputs, or a complaint.
-pub async fn shared_from(options: &link::LinkOptions) -> Result<(String, Vec<Output>), String> {
-    let recorded = || {
-        options
-            .outputs
-            .as_deref()
-            .and_then(link::decode_outputs)
-            .unwrap_or_default()
-    };
-    match (&options.share, &options.code) {
-        (Some(payload), _) => open(payload)
-            .await
-            .ok_or_else(|| "This share link is damaged (was it cut short?); it holds no code that can be shown.".to_owned()),
-        (None, Some(code)) => Ok((code.clone(), recorded())),
-        (None, None) => Ok((String::new(), recorded())),
+/// What a link brought: its code and outputs. What cannot be read is
+/// reported through `complain`, and whatever can still be shown is.
+pub async fn shared_from(
+    options: &link::LinkOptions,
+    complain: impl Fn(&str),
+) -> Option<(String, Vec<Output>)> {
+    if let Some(payload) = &options.share {
+        let opened = open(payload).await;
+        if opened.is_none() {
+            complain(
+                "This share link is damaged (was it cut short?): it holds no code that can be shown.",
+            );
+        }
+        return opened;
     }
+    let outputs = match options.outputs.as_deref().map(link::decode_outputs) {
+        Some(None) => {
+            complain(
+                "The recorded outputs in this address are not a JSON list of TCI outputs; they are not shown.",
+            );
+            Vec::new()
+        }
+        Some(Some(outputs)) => outputs,
+        None => Vec::new(),
+    };
+    Some((options.code.clone().unwrap_or_default(), outputs))
 }
 
 /// Makes the link, copies it, and shows it (the clipboard may be refused,

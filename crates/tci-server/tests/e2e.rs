@@ -489,5 +489,17 @@ async fn widgets_run_their_code_and_share_a_session_by_name() {
         .unwrap();
     assert_eq!(browser.wait_settled(1).await, "error");
     assert!(browser.last_cell_text().await.contains("NameError"));
+
+    // Recorded outputs that cannot be read: said so, and the code is kept.
+    browser.client.goto("about:blank").await.unwrap();
+    browser
+        .client
+        .goto(&widget("code=print(1)&outputs=%5Bnot%20json"))
+        .await
+        .unwrap();
+    let notice = browser.wait_for("[data-testid=notice]").await;
+    assert!(notice.text().await.unwrap().contains("recorded outputs"));
+    let editor = browser.wait_for("[data-testid=editor]").await;
+    assert_eq!(editor.prop("value").await.unwrap().unwrap(), "print(1)");
     browser.close().await;
 }
