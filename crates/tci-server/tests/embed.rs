@@ -104,6 +104,81 @@ async fn snippets_on_a_page_share_a_session() {
 }
 
 #[tokio::test]
+async fn placeholders_show_highlighted_code_and_recorded_outputs() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&format!("{}embed/demo.html", server.url)).await;
+    let readonly = browser
+        .wait_for("#readonly[data-testid=embed-block] pre")
+        .await;
+    // The code reads as written (`-&gt;` in the page is `->`), in spans.
+    assert_eq!(
+        readonly.text().await.unwrap(),
+        "def greet(name: str) -> str:\n    \"\"\"Return a friendly greeting.\"\"\"\n    \
+         return \"Hello, \" + name + \"!\"\n\nprint(greet(\"reader\"), 2 ** 10, 0x1F, 3.5e-2)"
+    );
+    let kinds = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#readonly [class^=tci-]')]
+               .filter(span => span.tagName === 'SPAN')
+               .map(span => span.className + ' ' + span.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for expected in [
+        "tci-k def",
+        "tci-b str",
+        "tci-s \"\"\"Return a friendly greeting.\"\"\"",
+        "tci-k return",
+        "tci-n 0x1F",
+        "tci-n 3.5e-2",
+    ] {
+        assert!(
+            kinds.as_array().unwrap().contains(&json!(expected)),
+            "no {expected:?} in {kinds}"
+        );
+    }
+    let recorded = browser.wait_for("#recorded .tci-outputs").await;
+    assert_eq!(recorded.text().await.unwrap(), "0\n1\n4\n9");
+    assert_eq!(browser.count("[data-testid=embed-frame]").await, 0);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_pages_theme_reaches_started_widgets() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&format!("{}embed/demo.html", server.url)).await;
+    browser
+        .client
+        .execute(
+            "window.ready = false;
+             document.addEventListener('tci:ready', () => { window.ready = true; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    start_snippet(&browser, "set-x").await;
+    poll(&browser, "the widget", "return window.ready || null").await;
+    browser
+        .client
+        .execute(
+            "document.documentElement.setAttribute('data-theme', 'dark')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    poll(
+        &browser,
+        "the dark theme in the widget",
+        "const root = document.getElementById('set-x').contentDocument.documentElement;
+         return root.getAttribute('data-theme') === 'dark' || null;",
+    )
+    .await;
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn a_plot_widget_grows_to_show_the_whole_image() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&format!("{}embed/demo.html", server.url)).await;
