@@ -6,7 +6,8 @@
   if (window.TCIEmbed) return; // included twice: the first copy owns the page
 
   var script = document.currentScript || document.querySelector('script[src*="embed.js"]');
-  var app = new URL(script.getAttribute('data-app') || '..', script.src);
+  // `data-app` is written on the page, so it is relative to the page.
+  var app = script.hasAttribute('data-app') ? new URL(script.getAttribute('data-app'), document.baseURI) : new URL('..', script.src);
   app.search = app.hash = '';
   if (!/\/$/.test(app.pathname)) app.pathname += '/';
   var appOrigin = app.origin;
