@@ -59,9 +59,8 @@ async fn poll(browser: &Browser, what: &str, script: &str) -> Value {
     }
 }
 
-/// The text of the settled (not running) cell's outputs of `kind` in the
-/// current frame.
-async fn settled_output(browser: &Browser, kind: &str) -> String {
+/// The current frame's cell once it has run, checked to have succeeded.
+async fn succeeded_cell(browser: &Browser) -> fantoccini::elements::Element {
     let cell = browser
         .wait_for("[data-testid=cell]:not([data-status=running])")
         .await;
@@ -69,14 +68,7 @@ async fn settled_output(browser: &Browser, kind: &str) -> String {
         cell.attr("data-status").await.unwrap().as_deref(),
         Some("ok")
     );
-    cell.find(Locator::Css(&format!(
-        "[data-testid=output][data-output-type={kind}]"
-    )))
-    .await
-    .unwrap_or_else(|_| panic!("no {kind} output"))
-    .text()
-    .await
-    .unwrap()
+    cell
 }
 
 #[tokio::test]
@@ -85,21 +77,19 @@ async fn snippets_on_a_page_share_a_session() {
     let browser = Browser::open(&format!("{}embed/demo.html", server.url)).await;
     start_snippet(&browser, "set-x").await;
     enter_frame(&browser, "set-x").await;
-    let cell = browser
-        .wait_for("[data-testid=cell]:not([data-status=running])")
-        .await;
-    assert_eq!(
-        cell.attr("data-status").await.unwrap().as_deref(),
-        Some("ok")
-    );
+    succeeded_cell(&browser).await;
     leave_frame(&browser).await;
 
     start_snippet(&browser, "print-x").await;
     enter_frame(&browser, "print-x").await;
-    assert_eq!(
-        settled_output(&browser, "stdout").await,
-        "The value of x is 42"
-    );
+    let output = succeeded_cell(&browser)
+        .await
+        .find(Locator::Css(
+            "[data-testid=output][data-output-type=stdout]",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(output.text().await.unwrap(), "The value of x is 42");
     browser.close().await;
 }
 
