@@ -23,7 +23,7 @@ use serde_json::Value;
 use support::RunningServer;
 use support::browser::{Browser, WAIT};
 
-const RUNS: usize = 7;
+const RUNS: usize = 11;
 
 /// Notes when the first click happened, on the page's clock.
 const WATCH_CLICKS: &str = "document.addEventListener('click', () => {
