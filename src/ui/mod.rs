@@ -125,14 +125,6 @@ pub fn App() -> impl IntoView {
             host.ready(server.as_ref(), playground, autorun);
         }
     });
-    // A widget shows its latest run only, and recorded outputs until then.
-    let cells = move || {
-        let cells = playground.cells.get();
-        match cells.last() {
-            Some(last) if embedded => vec![*last],
-            _ => cells,
-        }
-    };
     let needs_key = move || {
         playground
             .backend
@@ -159,16 +151,14 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        {(!embedded).then(|| view! {
-            <header class="top-bar">
-                <h1>"TCI Playground"</h1>
-                <SessionBar/>
-                <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
-                    on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
-                    "Settings"
-                </button>
-            </header>
-        })}
+        <header class="top-bar">
+            <h1>"TCI Playground"</h1>
+            <SessionBar/>
+            <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
+                on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
+                "Settings"
+            </button>
+        </header>
         {move || settings_shown.get().then(|| view! { <SettingsPanel theme=theme/> })}
         <ShareBar/>
         {move || playground.notice.get().map(|notice| view! {
@@ -179,7 +169,7 @@ pub fn App() -> impl IntoView {
         })}
         <main>
             <section class="scrollback" role="log" aria-live="polite" aria-label="Scrollback">
-                <For each=cells key=|cell| cell.with_untracked(|cell| cell.id) let:cell>
+                <For each=move || playground.cells.get() key=|cell| cell.with_untracked(|cell| cell.id) let:cell>
                     <CellView cell=cell/>
                 </For>
             </section>
