@@ -1,19 +1,22 @@
-//! The size of the initial load: what `trunk build --release` put in
-//! `dist/` (HTML, JS, wasm, CSS), gzip-compressed as a server sends it.
-//! Prints the figures; fails over the ceiling.
+//! The size of the initial load: the HTML, JS, wasm and CSS that
+//! `trunk build --release` put in `dist/`, measured as the bytes a server
+//! actually sends, which are the precompressed `.gz` files beside them
+//! (written by `scripts/compress-dist.sh`). Prints gzip and brotli figures;
+//! fails when a `.gz` or `.br` is missing or the gzip total is over the
+//! ceiling.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::Write;
 use std::path::Path;
 
-/// The goal is 150 KB; today's build is about 173 KB (see the README), so
-/// this ceiling only catches growth until the app is trimmed to the goal.
-const CEILING_BYTES: usize = 180 * 1024;
+/// Gzip is what counts: browsers offer brotli only to HTTPS and loopback
+/// origins. The goal is 150 KiB; today's build is about 161 KiB (see the
+/// README), so this ceiling only catches growth until the app is trimmed.
+const CEILING_BYTES: u64 = 180 * 1024;
 
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("gzip in memory");
-    encoder.finish().expect("gzip in memory").len()
+const KINDS: [&str; 4] = ["html", "js", "wasm", "css"];
+
+fn len_of(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|metadata| metadata.len())
 }
 
 #[test]
@@ -25,33 +28,48 @@ fn initial_load_fits_the_budget() {
             dist.display()
         )
     });
-    let mut total = 0;
+    let (mut gzip_total, mut brotli_total) = (0, 0);
     let mut seen = Vec::new();
-    for entry in entries {
-        let path = entry.expect("directory entry").path();
-        let name = path
-            .file_name()
-            .expect("file name")
-            .to_string_lossy()
-            .into_owned();
-        let Some(kind) = ["html", "js", "wasm", "css"]
+    let mut names: Vec<String> = entries
+        .map(|entry| {
+            entry
+                .expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let Some(kind) = KINDS
             .into_iter()
             .find(|ext| name.ends_with(&format!(".{ext}")))
         else {
             continue;
         };
-        let bytes = std::fs::read(&path).expect("readable");
-        let compressed = gzip_len(&bytes);
-        println!("{name}: {} bytes, {compressed} gzip", bytes.len());
-        total += compressed;
+        let path = dist.join(&name);
+        let raw = len_of(&path).expect("readable");
+        let compressed = |extension: &str| {
+            len_of(&dist.join(format!("{name}.{extension}"))).unwrap_or_else(|| {
+                panic!(
+                    "{name}.{extension} is missing: the build's compress-dist.sh hook did not run"
+                )
+            })
+        };
+        let (gzip, brotli) = (compressed("gz"), compressed("br"));
+        println!("{name}: {raw} bytes, {gzip} gzip, {brotli} brotli");
+        gzip_total += gzip;
+        brotli_total += brotli;
         seen.push(kind);
     }
-    for kind in ["html", "js", "wasm", "css"] {
+    for kind in KINDS {
         assert!(seen.contains(&kind), "no .{kind} file in dist/");
     }
-    println!("initial load: {total} bytes gzip (ceiling {CEILING_BYTES})");
+    println!(
+        "initial load: {gzip_total} bytes gzip (ceiling {CEILING_BYTES}), {brotli_total} bytes brotli"
+    );
     assert!(
-        total <= CEILING_BYTES,
-        "initial load is {total} bytes gzip, over {CEILING_BYTES}"
+        gzip_total <= CEILING_BYTES,
+        "initial load is {gzip_total} bytes gzip, over {CEILING_BYTES}"
     );
 }
