@@ -15,6 +15,7 @@
 mod envelope;
 mod errors;
 mod execute;
+pub mod json;
 mod members;
 mod nullable;
 mod sessions;
