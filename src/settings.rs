@@ -2,22 +2,31 @@
 //! `config.json` when a server fronts the API, otherwise Together directly
 //! with the user's key. The user's own API base overrides both.
 
-use serde::{Deserialize, Serialize};
+use tci_api::json::{FromJson, Json, Object, ShapeError};
 
 pub const TOGETHER_API_BASE: &str = "https://api.together.ai/v1";
 pub const API_BASE_KEY: &str = "tci-playground-api-base";
 pub const API_KEY_KEY: &str = "tci-playground-api-key";
 pub const THEME_KEY: &str = "tci-playground-theme";
 
-/// `config.json` as served by tci-server next to the app.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// `config.json` as served by tci-server next to the app: `apiBase`, and
+/// optionally `keyRequired` and `backend`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerConfig {
     pub api_base: String,
-    #[serde(default)]
     pub key_required: bool,
-    #[serde(default)]
     pub backend: Option<String>,
+}
+
+impl FromJson for ServerConfig {
+    fn from_json(json: Json) -> Result<Self, ShapeError> {
+        let mut object = Object::from_json(json)?;
+        Ok(ServerConfig {
+            api_base: object.take_required("apiBase")?,
+            key_required: object.take_or_default("keyRequired")?,
+            backend: object.take_optional("backend")?,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +116,18 @@ mod tests {
             key_required: false,
             backend: Some("local".into()),
         }
+    }
+
+    #[test]
+    fn config_json_reads_with_its_defaults() {
+        let full: ServerConfig = tci_api::json::from_str(
+            r#"{"apiBase": "/v1", "keyRequired": false, "backend": "local", "new": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(full, local());
+        let minimal: ServerConfig = tci_api::json::from_str(r#"{"apiBase": "/v1"}"#).unwrap();
+        assert!(!minimal.key_required && minimal.backend.is_none());
+        assert!(tci_api::json::from_str::<ServerConfig>("{}").is_err());
     }
 
     #[test]

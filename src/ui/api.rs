@@ -2,6 +2,7 @@
 //! running the same code twice is not harmless.
 
 use gloo_net::http::{Request, Response};
+use tci_api::json::{self, FromJson};
 use tci_api::{
     EXECUTE_PATH, ExecuteData, ExecuteRequest, SESSIONS_PATH, SessionInfo, SessionListResponse,
 };
@@ -24,7 +25,7 @@ pub async fn execute(
     signal: &AbortSignal,
 ) -> Result<ExecuteData, CallError> {
     let url = endpoint(&backend.api_base, EXECUTE_PATH);
-    let body = serde_json::to_string(request).unwrap_or_default();
+    let body = json::to_string(request);
     let builder = with_key(Request::post(&url), key)
         .header("Content-Type", "application/json")
         .abort_signal(Some(signal));
@@ -59,20 +60,22 @@ pub async fn execute(
 pub async fn sessions(backend: &Backend, key: &str) -> Option<Vec<SessionInfo>> {
     let url = endpoint(&backend.api_base, SESSIONS_PATH);
     let response = with_key(Request::get(&url), key).send().await.ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let list: SessionListResponse = response.json().await.ok()?;
+    let list: SessionListResponse = read_json(response).await?;
     list.data.as_ref().map(|data| data.sessions.clone())
 }
 
 /// `config.json` of a server next to the app, if there is one.
 pub async fn server_config() -> Option<crate::settings::ServerConfig> {
     let response = Request::get("config.json").send().await.ok()?;
+    read_json(response).await
+}
+
+/// The body of a successful response as `T`; `None` on any failure.
+async fn read_json<T: FromJson>(response: Response) -> Option<T> {
     if !response.ok() {
         return None;
     }
-    response.json().await.ok()
+    json::from_str(&response.text().await.ok()?).ok()
 }
 
 fn with_key(builder: gloo_net::http::RequestBuilder, key: &str) -> gloo_net::http::RequestBuilder {
