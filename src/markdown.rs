@@ -408,7 +408,7 @@ impl Inline<'_> {
         let after_opener = text[i + run..].chars().next();
         let before_opener = text[..i].chars().next_back();
         if after_opener.is_none_or(char::is_whitespace)
-            || (c == b'_' && before_opener.is_some_and(char::is_alphanumeric))
+            || (c == b'_' && before_opener.is_some_and(is_word_char))
         {
             return None;
         }
@@ -416,7 +416,7 @@ impl Inline<'_> {
             let before = text[..start].chars().next_back();
             let after = text[start + len..].chars().next();
             before.is_some_and(|ch| !ch.is_whitespace())
-                && !(c == b'_' && after.is_some_and(char::is_alphanumeric))
+                && !(c == b'_' && after.is_some_and(is_word_char))
         };
         // Strong takes the first two bytes of its opening run and the last
         // two of its closing run, so `***both***` is strong around em.
@@ -510,6 +510,13 @@ fn bracket_pairs(b: &[u8]) -> HashMap<usize, usize> {
     pairs
 }
 
+/// A letter or digit for the `_` word-edge rule. Every non-ASCII non-space
+/// character counts, which spares the wasm Unicode's letter tables; it only
+/// differs for `_` beside non-ASCII punctuation.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace())
+}
+
 fn has_prefix_ignore_case(s: &str, prefix: &str) -> bool {
     s.get(..prefix.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
@@ -573,6 +580,11 @@ mod tests {
             "snake_case_name and <strong>init</strong>"
         );
         assert_eq!(inline("x_y z_ (_a_)"), "x_y z_ (<em>a</em>)");
+        assert_eq!(
+            inline("naïve_é_name"),
+            "naïve_é_name",
+            "non-ASCII letters are word edges"
+        );
         assert_eq!(inline("2 * 3 * 4"), "2 * 3 * 4");
         assert_eq!(inline("a*b*c"), "a<em>b</em>c");
         assert_eq!(
