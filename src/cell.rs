@@ -101,26 +101,31 @@ impl FromJson for Status {
     }
 }
 
-/// Times are whole milliseconds (`Date.now()`), so they are written as
-/// integers and read by their integer part: the wasm then carries neither a
-/// float formatter nor a float parser (about 10 KB each). Earlier versions
-/// wrote `1732600000000.0`, which reads the same.
+/// Times are whole milliseconds since the epoch (`Date.now()`), so they are
+/// written as non-negative integers and read by their integer part: the
+/// wasm then carries neither a float formatter nor a float parser (about
+/// 10 KB each). Earlier versions wrote `1732600000000.0`, which reads the
+/// same.
 struct Millis(f64);
 
 impl ToJson for Millis {
     fn to_json(&self) -> Json {
-        Json::Number(Number::from(self.0.round() as i64))
+        // `as` saturates: a negative duration (the clock was set back) is 0.
+        Json::Number(Number::from(self.0.round() as u64))
     }
 }
 
 impl FromJson for Millis {
     fn from_json(json: Json) -> Result<Self, ShapeError> {
         let whole = match &json {
-            Json::Number(number) => number
-                .as_str()
-                .split(['.', 'e', 'E'])
-                .next()
-                .and_then(|integer| integer.parse::<i64>().ok()),
+            Json::Number(number) => {
+                let text = number.as_str();
+                let end = text
+                    .bytes()
+                    .position(|byte| matches!(byte, b'.' | b'e' | b'E'))
+                    .unwrap_or(text.len());
+                text[..end].parse::<u64>().ok()
+            }
             _ => None,
         };
         whole

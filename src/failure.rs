@@ -111,12 +111,23 @@ pub fn classify(
 
 fn mentions_session(text: &str) -> bool {
     let text = text.to_ascii_lowercase();
-    text.contains("session")
-        && (text.contains("expired")
-            || text.contains("not found")
-            || text.contains("does not exist")
-            || text.contains("unknown")
-            || text.contains("invalid"))
+    // A plain scan over short messages: `str::contains` would bring core's
+    // whole substring searcher into the wasm (1.6 KB).
+    let has = |needle: &str| {
+        text.as_bytes()
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+    };
+    has("session")
+        && [
+            "expired",
+            "not found",
+            "does not exist",
+            "unknown",
+            "invalid",
+        ]
+        .into_iter()
+        .any(has)
 }
 
 fn snippet(body: &str) -> String {

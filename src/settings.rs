@@ -66,7 +66,14 @@ pub fn endpoint(api_base: &str, path: &str) -> String {
 
 /// A direct call to Together, where a failed fetch is most likely CORS.
 pub fn is_together(api_base: &str) -> bool {
-    api_base.contains("api.together.ai") || api_base.contains("api.together.xyz")
+    // The host, compared by its end: a substring search would cost the wasm
+    // core's whole string searcher.
+    let after_scheme = ["https://", "http://"]
+        .into_iter()
+        .find_map(|scheme| api_base.strip_prefix(scheme))
+        .unwrap_or(api_base);
+    let host = after_scheme.split(['/', ':']).next().unwrap_or_default();
+    host.ends_with("api.together.ai") || host.ends_with("api.together.xyz")
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -163,5 +170,9 @@ mod tests {
         assert_eq!(short_session_id("ses_CM42NfvvzCab123"), "ses_CM42…b123");
         assert_eq!(short_session_id("test_session"), "test_session");
         assert!(is_together(TOGETHER_API_BASE) && !is_together("/v1"));
+        assert!(is_together("https://api.together.xyz:443/v1/"));
+        assert!(!is_together(
+            "https://tci.example.com/v1?via=api.together.ai"
+        ));
     }
 }
