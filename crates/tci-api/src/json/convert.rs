@@ -225,8 +225,9 @@ impl ToJson for u32 {
 
 impl FromJson for u32 {
     fn from_json(json: Json) -> Result<Self, ShapeError> {
+        // Through u64, so that one integer parser serves both.
         match &json {
-            Json::Number(number) => number.as_str().parse().ok(),
+            Json::Number(number) => number.as_u64().and_then(|value| u32::try_from(value).ok()),
             _ => None,
         }
         .ok_or_else(|| ShapeError::invalid_type("an integer from 0 to 4294967295", &json))
