@@ -5,9 +5,9 @@
 //! codec, shared by the app and the server, costs a fraction of serde_json's
 //! code in the wasm. What it keeps matters for the playground, which shows
 //! responses and writes them back: object members keep their order (and
-//! duplicates, where the last one wins on lookup, as in JavaScript), and a
-//! number keeps the exact text it was written with, so nothing changes in a
-//! round trip.
+//! duplicates, where the last one wins on lookup, as in JavaScript; typed
+//! decoding refuses a known member given twice), and a number keeps the
+//! exact text it was written with, so nothing changes in a round trip.
 
 mod convert;
 mod parse;
