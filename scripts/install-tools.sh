@@ -55,8 +55,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# brotli precompresses every build (scripts/compress-dist.sh, trunk's hook).
-apt_install brotli
+# brotli and zopfli (gzip) precompress every build (scripts/compress-dist.sh,
+# trunk's hook).
+apt_install brotli zopfli
 
 # bubblewrap sandboxes Python sessions when present; the local backend works
 # without it.

@@ -226,7 +226,7 @@ fn ends_block(stmt: &str) -> bool {
         .iter()
         .any(|kw| {
             stmt.strip_prefix(kw)
-                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+                .is_some_and(|rest| !rest.starts_with(crate::highlight::is_ident_char))
         })
 }
 
@@ -370,6 +370,10 @@ mod tests {
         assert_eq!(
             show(&newline(&at("    return_value = 1|"))),
             "    return_value = 1\n    |"
+        );
+        assert_eq!(
+            show(&newline(&at("    passé = 1|"))),
+            "    passé = 1\n    |"
         );
         assert_eq!(
             show(&newline(&at("    return f(|"))),

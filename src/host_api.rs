@@ -3,8 +3,8 @@
 //! are understood, and what the widget says. Anything not understood is
 //! ignored, so a page cannot confuse the widget by sending junk.
 
-use serde_json::Value;
 use tci_api::Output;
+use tci_api::json::{Json, Number, Object, ToJson};
 
 use crate::cell::Status;
 use crate::settings::Theme;
@@ -21,17 +21,20 @@ pub enum HostMessage {
 
 impl HostMessage {
     /// A message in the shape of version 1, or `None`.
-    pub fn parse(message: &Value) -> Option<Self> {
-        if message.get("tci")?.as_u64()? != VERSION {
+    pub fn parse(message: &Json) -> Option<Self> {
+        let text = |name: &str| message.get(name)?.as_str();
+        let version = match message.get("tci")? {
+            Json::Number(number) => number.as_u64()?,
+            _ => return None,
+        };
+        if version != VERSION {
             return None;
         }
-        match message.get("type")?.as_str()? {
-            "set-code" => Some(HostMessage::SetCode(
-                message.get("code")?.as_str()?.to_owned(),
-            )),
+        match text("type")? {
+            "set-code" => Some(HostMessage::SetCode(text("code")?.to_owned())),
             "run" => Some(HostMessage::Run),
             "reset-session" => Some(HostMessage::ResetSession),
-            "set-theme" => match message.get("theme")?.as_str()? {
+            "set-theme" => match text("theme")? {
                 theme @ ("light" | "dark" | "system") => {
                     Some(HostMessage::SetTheme(Theme::parse(theme)))
                 }
@@ -62,23 +65,24 @@ pub enum WidgetMessage<'a> {
 
 impl WidgetMessage<'_> {
     pub fn to_json(self) -> String {
-        let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
-        let fields = match self {
-            WidgetMessage::Ready => "\"type\":\"ready\"".to_owned(),
-            WidgetMessage::Resize { height } => format!("\"type\":\"resize\",\"height\":{height}"),
+        let message = Object::new().with("tci", Json::Number(Number::from(VERSION)));
+        let message = match self {
+            WidgetMessage::Ready => message.with("type", "ready"),
+            WidgetMessage::Resize { height } => message
+                .with("type", "resize")
+                .with("height", Json::Number(Number::from(height))),
             WidgetMessage::RunStart { code } => {
-                format!("\"type\":\"run-start\",\"code\":{}", quoted(code))
+                message.with("type", "run-start").with("code", code)
             }
-            WidgetMessage::RunEnd { status, outputs } => format!(
-                "\"type\":\"run-end\",\"status\":\"{}\",\"outputs\":{}",
-                status.as_str(),
-                serde_json::to_string(outputs).unwrap_or_else(|_| "[]".into())
-            ),
-            WidgetMessage::Error { message } => {
-                format!("\"type\":\"error\",\"message\":{}", quoted(message))
+            WidgetMessage::RunEnd { status, outputs } => message
+                .with("type", "run-end")
+                .with("status", status.as_str())
+                .with("outputs", outputs.to_json()),
+            WidgetMessage::Error { message: text } => {
+                message.with("type", "error").with("message", text)
             }
         };
-        format!("{{\"tci\":{VERSION},{fields}}}")
+        Json::from(message).compact()
     }
 }
 
@@ -97,36 +101,40 @@ pub fn allowed_origins(own: &str, embed_origins: &[String]) -> Vec<String> {
 
 /// `scheme://host[:port]` and nothing else: no wildcard, path or keyword.
 pub fn is_exact_origin(origin: &str) -> bool {
-    let Some((scheme, rest)) = origin.split_once("://") else {
+    let Some(rest) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
         return false;
     };
-    matches!(scheme, "http" | "https")
-        && !rest.is_empty()
-        && !rest.contains(['/', '*', '?', '#', '@', ' ', '\''])
+    !rest.is_empty() && !rest.contains(['/', '*', '?', '#', '@', ' ', '\''])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use tci_api::json;
+
+    fn parse(text: &str) -> Option<HostMessage> {
+        HostMessage::parse(&json::parse(text).unwrap())
+    }
 
     #[test]
     fn understood_messages() {
-        let parse = |value: Value| HostMessage::parse(&value);
         assert_eq!(
-            parse(json!({"tci": 1, "type": "set-code", "code": "x = 1"})),
+            parse(r#"{"tci": 1, "type": "set-code", "code": "x = 1"}"#),
             Some(HostMessage::SetCode("x = 1".into()))
         );
         assert_eq!(
-            parse(json!({"tci": 1, "type": "run"})),
+            parse(r#"{"tci": 1, "type": "run"}"#),
             Some(HostMessage::Run)
         );
         assert_eq!(
-            parse(json!({"tci": 1, "type": "reset-session", "extra": true})),
+            parse(r#"{"tci": 1, "type": "reset-session", "extra": true}"#),
             Some(HostMessage::ResetSession)
         );
         assert_eq!(
-            parse(json!({"tci": 1, "type": "set-theme", "theme": "dark"})),
+            parse(r#"{"tci": 1, "type": "set-theme", "theme": "dark"}"#),
             Some(HostMessage::SetTheme(Theme::Dark))
         );
     }
@@ -134,41 +142,50 @@ mod tests {
     #[test]
     fn everything_else_is_ignored() {
         for junk in [
-            json!(null),
-            json!("run"),
-            json!(42),
-            json!({"type": "run"}),
-            json!({"tci": 2, "type": "run"}),
-            json!({"tci": "1", "type": "run"}),
-            json!({"tci": 1, "type": "launch"}),
-            json!({"tci": 1, "type": "set-code"}),
-            json!({"tci": 1, "type": "set-code", "code": 7}),
-            json!({"tci": 1, "type": "set-theme", "theme": "pink"}),
-            json!([{"tci": 1, "type": "run"}]),
+            "null",
+            r#""run""#,
+            "42",
+            r#"{"type": "run"}"#,
+            r#"{"tci": 2, "type": "run"}"#,
+            r#"{"tci": "1", "type": "run"}"#,
+            r#"{"tci": 1.5, "type": "run"}"#,
+            r#"{"tci": 1, "type": "launch"}"#,
+            r#"{"tci": 1, "type": "set-code"}"#,
+            r#"{"tci": 1, "type": "set-code", "code": 7}"#,
+            r#"{"tci": 1, "type": "set-theme", "theme": "pink"}"#,
+            r#"[{"tci": 1, "type": "run"}]"#,
         ] {
-            assert_eq!(HostMessage::parse(&junk), None, "{junk}");
+            assert_eq!(parse(junk), None, "{junk}");
         }
     }
 
     #[test]
     fn widget_messages_carry_the_version() {
         let outputs = [Output::stdout("42\n")];
-        let message: Value = serde_json::from_str(
-            &WidgetMessage::RunEnd {
-                status: Status::Ok,
-                outputs: &outputs,
+        let message = WidgetMessage::RunEnd {
+            status: Status::Ok,
+            outputs: &outputs,
+        }
+        .to_json();
+        assert_eq!(
+            json::parse(&message).unwrap(),
+            json::parse(
+                r#"{"tci": 1, "type": "run-end", "status": "ok",
+                    "outputs": [{"type": "stdout", "data": "42\n"}]}"#
+            )
+            .unwrap()
+        );
+        assert_eq!(
+            WidgetMessage::Resize { height: 320 }.to_json(),
+            r#"{"tci":1,"type":"resize","height":320}"#
+        );
+        assert_eq!(
+            WidgetMessage::Error {
+                message: "a \"quote\""
             }
             .to_json(),
-        )
-        .unwrap();
-        assert_eq!(
-            message,
-            json!({"tci": 1, "type": "run-end", "status": "ok",
-                   "outputs": [{"type": "stdout", "data": "42\n"}]})
+            r#"{"tci":1,"type":"error","message":"a \"quote\""}"#
         );
-        let resize: Value =
-            serde_json::from_str(&WidgetMessage::Resize { height: 320 }.to_json()).unwrap();
-        assert_eq!(resize, json!({"tci": 1, "type": "resize", "height": 320}));
     }
 
     #[test]

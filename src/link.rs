@@ -3,7 +3,9 @@
 //! pure; compressing a share payload is the browser's job (`ui::share`).
 
 use tci_api::Output;
+use tci_api::json::{self, FromJson, Json, Object, ToJson};
 
+use crate::base64::{self, Alphabet};
 use crate::settings::Theme;
 
 /// Widgets that name no session share this one.
@@ -51,7 +53,7 @@ impl LinkOptions {
             readonly: flag("readonly"),
             theme: get("theme").map(Theme::parse),
             fixed_height: get("height")
-                .and_then(|height| height.trim_end_matches("px").parse().ok())
+                .and_then(|height| pixels(height.strip_suffix("px").unwrap_or(height)))
                 .filter(|height| *height > 0),
             session: get("session")
                 .filter(|name| !name.is_empty())
@@ -100,7 +102,20 @@ pub fn percent_decode(text: &str) -> String {
         }
         index += 1;
     }
-    String::from_utf8_lossy(&decoded).into_owned()
+    // Bytes that are not UTF-8 cannot be code; keep the text as it came.
+    String::from_utf8(decoded).unwrap_or_else(|_| text.to_owned())
+}
+
+/// A whole number of pixels: ASCII digits only, at most five of them.
+fn pixels(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 5 {
+        return None;
+    }
+    text.bytes().try_fold(0, |value, digit| {
+        digit
+            .is_ascii_digit()
+            .then(|| value * 10 + u32::from(digit - b'0'))
+    })
 }
 
 fn hex_value(digit: u8) -> Option<u8> {
@@ -123,78 +138,37 @@ pub fn percent_encode(text: &str) -> String {
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
-const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// URL-safe base64 without padding.
-pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let group = chunk.iter().enumerate().fold(0u32, |group, (at, byte)| {
-            group | u32::from(*byte) << (16 - 8 * at)
-        });
-        for at in 0..=chunk.len() {
-            encoded.push(BASE64URL[(group >> (18 - 6 * at) & 63) as usize] as char);
-        }
-    }
-    encoded
-}
-
-/// Accepts the standard alphabet and padding too, since people paste links
-/// through tools that rewrite them.
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut group, mut bits) = (0u32, 0);
-    for character in text.trim_end_matches('=').bytes() {
-        let value = match character {
-            b'A'..=b'Z' => character - b'A',
-            b'a'..=b'z' => character - b'a' + 26,
-            b'0'..=b'9' => character - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        group = group << 6 | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            bytes.push((group >> bits) as u8);
-        }
-    }
-    Some(bytes)
-}
-
 /// The JSON a share link carries, before compression.
 pub fn encode_payload(code: &str, outputs: &[Output]) -> String {
-    let payload = Payload {
-        code: code.to_owned(),
-        outputs: outputs.to_vec(),
-    };
-    serde_json::to_string(&payload).unwrap_or_default()
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Payload {
-    code: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    outputs: Vec<Output>,
+    let mut payload = Object::new().with("code", code);
+    if !outputs.is_empty() {
+        payload.push("outputs", outputs.to_json());
+    }
+    Json::from(payload).compact()
 }
 
 /// Code and outputs of a decompressed share payload.
-pub fn decode_payload(json: &str) -> Option<(String, Vec<Output>)> {
-    let payload: Payload = serde_json::from_str(json).ok()?;
-    Some((payload.code, payload.outputs))
+pub fn decode_payload(text: &str) -> Option<(String, Vec<Output>)> {
+    let mut payload = Object::from_json(json::parse(text).ok()?).ok()?;
+    let code = payload.take_required("code").ok()?;
+    let outputs = payload.take_or_default("outputs").ok()?;
+    Some((code, outputs))
 }
 
 /// Recorded outputs given as JSON text (`outputs=` or `data-tci-outputs`).
-pub fn decode_outputs(json: &str) -> Option<Vec<Output>> {
-    serde_json::from_str(json).ok()
+pub fn decode_outputs(text: &str) -> Option<Vec<Output>> {
+    json::from_str(text).ok()
 }
 
 /// The full playground's address for a share link: `page` without its query
 /// and fragment, plus the compressed payload.
 pub fn share_link(page: &str, compressed: &[u8]) -> String {
     let end = page.find(['?', '#']).unwrap_or(page.len());
-    format!("{}#z={}", &page[..end], base64url_encode(compressed))
+    format!(
+        "{}#z={}",
+        &page[..end],
+        base64::encode(compressed, Alphabet::UrlSafe)
+    )
 }
 
 #[cfg(test)]
@@ -221,6 +195,8 @@ mod tests {
         assert!(!options.embed && !options.autorun && !options.brings_code());
         assert_eq!(options.session, DEFAULT_SESSION);
         assert_eq!(options.fixed_height, None);
+        assert_eq!(LinkOptions::parse("", "height=99999x").fixed_height, None);
+        assert_eq!(LinkOptions::parse("", "height=1234567").fixed_height, None);
         let options = LinkOptions::parse("embed=1", "height=auto&session=&api=%20&theme=pink&z=");
         assert!(options.embed);
         assert_eq!(options.fixed_height, None);
@@ -237,23 +213,10 @@ mod tests {
     fn percent_coding() {
         assert_eq!(percent_decode("a%zz%4"), "a%zz%4");
         assert_eq!(percent_decode("%E2%9C%93+ok"), "✓ ok");
+        assert_eq!(percent_decode("%FF%FE"), "%FF%FE");
         let text = "for i in range(3):\n    print(i, 'ü', \"&=#?+%\")";
         assert_eq!(percent_decode(&percent_encode(text)), text);
         assert!(!percent_encode(text).contains(['&', '=', '#', '?', '+', ' ']));
-    }
-
-    #[test]
-    fn base64url_round_trips() {
-        for length in 0..=10 {
-            let bytes: Vec<u8> = (0..length).map(|at| (at * 97 + 200) as u8).collect();
-            let encoded = base64url_encode(&bytes);
-            assert!(!encoded.contains(['+', '/', '=']));
-            assert_eq!(base64url_decode(&encoded), Some(bytes));
-        }
-        assert_eq!(base64url_encode(b"hi?"), "aGk_");
-        assert_eq!(base64url_decode("aGk/"), Some(b"hi?".to_vec()));
-        assert_eq!(base64url_decode("aGk="), Some(b"hi".to_vec()));
-        assert_eq!(base64url_decode("a b"), None);
     }
 
     #[test]

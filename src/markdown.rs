@@ -8,7 +8,6 @@
 //! headings, tables and nested lists render as plain text or flat items.
 //! `$math$` is kept verbatim so a later math renderer sees it unmangled.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::highlight::push_escaped;
@@ -274,7 +273,7 @@ fn render_inline(text: &str, depth: usize, in_link: bool, out: &mut String) {
     let mut inline = Inline {
         text,
         bytes: text.as_bytes(),
-        pairs: bracket_pairs(text.as_bytes()),
+        pairs: BracketPairs::of(text.as_bytes()),
         no_closer: Vec::new(),
         depth,
         in_link,
@@ -322,8 +321,7 @@ fn render_inline(text: &str, depth: usize, in_link: bool, out: &mut String) {
 struct Inline<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    /// Matching `]` of each `[` and `)` of each `(`.
-    pairs: HashMap<usize, usize>,
+    pairs: BracketPairs,
     /// `(byte, kind, from)` of closer searches that failed. A later search
     /// of the same kind sees only a subset of the text and would fail too, so
     /// hostile input like `**a **b **c ...` stays linear.
@@ -408,7 +406,7 @@ impl Inline<'_> {
         let after_opener = text[i + run..].chars().next();
         let before_opener = text[..i].chars().next_back();
         if after_opener.is_none_or(char::is_whitespace)
-            || (c == b'_' && before_opener.is_some_and(char::is_alphanumeric))
+            || (c == b'_' && before_opener.is_some_and(is_word_char))
         {
             return None;
         }
@@ -416,7 +414,7 @@ impl Inline<'_> {
             let before = text[..start].chars().next_back();
             let after = text[start + len..].chars().next();
             before.is_some_and(|ch| !ch.is_whitespace())
-                && !(c == b'_' && after.is_some_and(char::is_alphanumeric))
+                && !(c == b'_' && after.is_some_and(is_word_char))
         };
         // Strong takes the first two bytes of its opening run and the last
         // two of its closing run, so `***both***` is strong around em.
@@ -444,9 +442,9 @@ impl Inline<'_> {
         {
             return None;
         }
-        let label_end = *self.pairs.get(&open)?;
+        let label_end = self.pairs.closer(open)?;
         let paren = label_end + 1;
-        let paren_end = *self.pairs.get(&paren)?;
+        let paren_end = self.pairs.closer(paren)?;
         let label = &self.text[open + 1..label_end];
         let dest = self.text[paren + 1..paren_end]
             .split_whitespace()
@@ -479,35 +477,63 @@ impl Inline<'_> {
     }
 }
 
-/// Pairs brackets and parentheses in one pass, so link parsing never scans
-/// ahead (`[[[[…` would otherwise be quadratic). Escaped ones do not count.
-fn bracket_pairs(b: &[u8]) -> HashMap<usize, usize> {
-    let mut pairs = HashMap::new();
-    if !b.contains(&b'[') {
-        return pairs;
-    }
-    let (mut squares, mut parens) = (Vec::new(), Vec::new());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'[' => squares.push(i),
-            b'(' => parens.push(i),
-            b']' => {
-                if let Some(open) = squares.pop() {
-                    pairs.insert(open, i);
-                }
-            }
-            b')' => {
-                if let Some(open) = parens.pop() {
-                    pairs.insert(open, i);
-                }
-            }
-            _ => {}
+/// The matching `]` of each `[` and `)` of each `(`, found in one pass so
+/// that link parsing never scans ahead (`[[[[…` would otherwise be
+/// quadratic). Escaped ones do not count.
+///
+/// Entries are made as openers appear, so they are sorted by position and
+/// a lookup is a binary search; this needs no hash map (which would bring
+/// std's SipHash into the wasm).
+struct BracketPairs(Vec<(usize, Option<usize>)>);
+
+impl BracketPairs {
+    fn of(b: &[u8]) -> Self {
+        let mut pairs = Vec::new();
+        if !b.contains(&b'[') {
+            return BracketPairs(pairs);
         }
-        i += 1;
+        // Indexes into `pairs` of the openers still waiting for a closer.
+        let (mut squares, mut parens) = (Vec::new(), Vec::new());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 1,
+                b'[' => {
+                    squares.push(pairs.len());
+                    pairs.push((i, None));
+                }
+                b'(' => {
+                    parens.push(pairs.len());
+                    pairs.push((i, None));
+                }
+                b']' => {
+                    if let Some(entry) = squares.pop() {
+                        pairs[entry].1 = Some(i);
+                    }
+                }
+                b')' => {
+                    if let Some(entry) = parens.pop() {
+                        pairs[entry].1 = Some(i);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        BracketPairs(pairs)
     }
-    pairs
+
+    fn closer(&self, open: usize) -> Option<usize> {
+        let entry = self.0.binary_search_by_key(&open, |&(at, _)| at).ok()?;
+        self.0[entry].1
+    }
+}
+
+/// A letter or digit for the `_` word-edge rule. Every non-ASCII non-space
+/// character counts, which spares the wasm Unicode's letter tables; it only
+/// differs for `_` beside non-ASCII punctuation.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace())
 }
 
 fn has_prefix_ignore_case(s: &str, prefix: &str) -> bool {
@@ -573,6 +599,11 @@ mod tests {
             "snake_case_name and <strong>init</strong>"
         );
         assert_eq!(inline("x_y z_ (_a_)"), "x_y z_ (<em>a</em>)");
+        assert_eq!(
+            inline("naïve_é_name"),
+            "naïve_é_name",
+            "non-ASCII letters are word edges"
+        );
         assert_eq!(inline("2 * 3 * 4"), "2 * 3 * 4");
         assert_eq!(inline("a*b*c"), "a<em>b</em>c");
         assert_eq!(
@@ -651,6 +682,23 @@ mod tests {
         let html = to_html(&deep);
         assert_eq!(html.matches("<blockquote>").count(), MAX_DEPTH);
         assert!(html.contains("&gt;&gt;"));
+    }
+
+    #[test]
+    fn brackets_pair_innermost_first_and_skip_escapes() {
+        let pairs = BracketPairs::of(b"[a [b] \\] c](x(y)) [open (");
+        assert_eq!(pairs.closer(0), Some(11));
+        assert_eq!(pairs.closer(3), Some(5));
+        assert_eq!(pairs.closer(12), Some(17));
+        assert_eq!(pairs.closer(14), Some(16));
+        assert_eq!(pairs.closer(19), None, "never closed");
+        assert_eq!(pairs.closer(25), None, "never closed");
+        assert_eq!(pairs.closer(1), None, "not a bracket");
+        assert_eq!(
+            BracketPairs::of(b"(x)").closer(0),
+            None,
+            "no link without `[`"
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! be shown safely, as Jupyter would pick it, falling back to `text/plain`
 //! and finally to a note naming what arrived. Nothing here touches the DOM.
 
-use serde_json::Value;
+use tci_api::json::Json;
+
+use crate::base64::{self, Alphabet};
 use tci_api::{MimeBundle, Output, StreamName};
 
 /// How one output is shown.
@@ -22,7 +24,7 @@ pub enum View {
     Html(String),
     /// Already rendered to HTML with raw HTML escaped.
     Markdown(String),
-    Json(Value),
+    Json(Json),
     Latex(String),
     Plain(String),
     /// A bundle with nothing we can show: the MIME types it held.
@@ -51,8 +53,8 @@ pub fn view(output: &Output) -> View {
         Output::Unknown { kind, data } => View::Unknown {
             kind: kind.clone(),
             text: match data {
-                Value::String(text) => text.clone(),
-                other => serde_json::to_string_pretty(other).unwrap_or_default(),
+                Json::String(text) => text.clone(),
+                other => other.pretty(),
             },
         },
     }
@@ -72,7 +74,7 @@ pub fn view_bundle(bundle: &MimeBundle) -> View {
         return View::Image {
             src: format!(
                 "data:image/svg+xml;base64,{}",
-                base64_encode(svg.as_bytes())
+                base64::encode(svg.as_bytes(), Alphabet::Standard)
             ),
             mime: "image/svg+xml",
         };
@@ -107,25 +109,6 @@ pub fn plain_text(output: &Output) -> Option<String> {
 
 fn strip_whitespace(data: &str) -> String {
     data.chars().filter(|c| !c.is_ascii_whitespace()).collect()
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Long outputs are shown collapsed: the first lines, and a count of the
@@ -169,19 +152,20 @@ pub fn collapse(text: &str) -> Option<Collapse> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use tci_api::RichKind;
+    use tci_api::json::{self, Object};
 
-    fn bundle(value: Value) -> Output {
+    /// A display_data output whose bundle is the JSON object `text`.
+    fn bundle(text: &str) -> Output {
         Output::Rich {
             kind: RichKind::DisplayData,
-            bundle: MimeBundle::Map(value.as_object().unwrap().clone()),
+            bundle: MimeBundle::Map(json::from_str::<Object>(text).unwrap()),
         }
     }
 
     #[test]
     fn images_win_over_text() {
-        let output = bundle(json!({"text/plain": "<Figure>", "image/png": "iVBO\nRw0K"}));
+        let output = bundle(r#"{"text/plain": "<Figure>", "image/png": "iVBO\nRw0K"}"#);
         assert_eq!(
             view(&output),
             View::Image {
@@ -194,7 +178,11 @@ mod tests {
     #[test]
     fn svg_becomes_an_image_source_never_markup() {
         let svg = "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
-        let View::Image { src, mime } = view(&bundle(json!({"image/svg+xml": svg}))) else {
+        let bundle = Output::Rich {
+            kind: RichKind::DisplayData,
+            bundle: MimeBundle::Map(Object::new().with("image/svg+xml", svg)),
+        };
+        let View::Image { src, mime } = view(&bundle) else {
             panic!("expected an image");
         };
         assert_eq!(mime, "image/svg+xml");
@@ -204,27 +192,27 @@ mod tests {
 
     #[test]
     fn preference_order_follows_jupyter() {
-        let all = json!({"text/plain": "p", "text/html": "<b>h</b>", "text/markdown": "m", "text/latex": "$x$", "application/json": {"a": 1}});
+        let all = r#"{"text/plain": "p", "text/html": "<b>h</b>", "text/markdown": "m", "text/latex": "$x$", "application/json": {"a": 1}}"#;
         assert_eq!(view(&bundle(all)), View::Html("<b>h</b>".into()));
         assert!(
-            matches!(view(&bundle(json!({"text/plain": "p", "text/markdown": "# m"}))), View::Markdown(html) if html.contains("<h1"))
+            matches!(view(&bundle(r##"{"text/plain": "p", "text/markdown": "# m"}"##)), View::Markdown(html) if html.contains("<h1"))
         );
         assert_eq!(
-            view(&bundle(json!({"text/plain": "p", "text/latex": "$x$"}))),
+            view(&bundle(r#"{"text/plain": "p", "text/latex": "$x$"}"#)),
             View::Latex("$x$".into())
         );
         assert_eq!(
-            view(&bundle(json!({"text/plain": "p", "application/json": [1]}))),
-            View::Json(json!([1]))
+            view(&bundle(r#"{"text/plain": "p", "application/json": [1]}"#)),
+            View::Json(json::parse("[1]").unwrap())
         );
         assert_eq!(
             view(&bundle(
-                json!({"text/plain": "p", "application/pdf": "JVBER"})
+                r#"{"text/plain": "p", "application/pdf": "JVBER"}"#
             )),
             View::Plain("p".into())
         );
         assert_eq!(
-            view(&bundle(json!({"application/vnd.vegalite.v4+json": {}}))),
+            view(&bundle(r#"{"application/vnd.vegalite.v4+json": {}}"#)),
             View::Unsupported(vec!["application/vnd.vegalite.v4+json".into()])
         );
     }
@@ -238,20 +226,11 @@ mod tests {
         assert_eq!(view(&bare), View::Plain("42".into()));
         let unknown = Output::Unknown {
             kind: "progress".into(),
-            data: json!({"percent": 5}),
+            data: json::parse(r#"{"percent": 5}"#).unwrap(),
         };
         assert!(
             matches!(view(&unknown), View::Unknown { kind, text } if kind == "progress" && text.contains("percent"))
         );
-    }
-
-    #[test]
-    fn base64_matches_the_standard_alphabet() {
-        assert_eq!(base64_encode(b""), "");
-        assert_eq!(base64_encode(b"f"), "Zg==");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
-        assert_eq!(base64_encode(b"foo"), "Zm9v");
-        assert_eq!(base64_encode(b"<svg>\xff"), "PHN2Zz7/");
     }
 
     #[test]

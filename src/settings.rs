@@ -2,26 +2,35 @@
 //! `config.json` when a server fronts the API, otherwise Together directly
 //! with the user's key. The user's own API base overrides both.
 
-use serde::{Deserialize, Serialize};
+use tci_api::json::{FromJson, Json, Object, ShapeError};
 
 pub const TOGETHER_API_BASE: &str = "https://api.together.ai/v1";
 pub const API_BASE_KEY: &str = "tci-playground-api-base";
 pub const API_KEY_KEY: &str = "tci-playground-api-key";
 pub const THEME_KEY: &str = "tci-playground-theme";
 
-/// `config.json` as served by tci-server next to the app.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// `config.json` as served by tci-server next to the app: `apiBase`, and
+/// optionally `keyRequired`, `backend` and `embedOrigins`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerConfig {
     pub api_base: String,
-    #[serde(default)]
     pub key_required: bool,
-    #[serde(default)]
     pub backend: Option<String>,
     /// Who may embed the app (`frame-ancestors`); an embedded app talks by
     /// `postMessage` with the exact origins among them.
-    #[serde(default)]
     pub embed_origins: Vec<String>,
+}
+
+impl FromJson for ServerConfig {
+    fn from_json(json: Json) -> Result<Self, ShapeError> {
+        let mut object = Object::from_json(json)?;
+        Ok(ServerConfig {
+            api_base: object.take_required("apiBase")?,
+            key_required: object.take_or_default("keyRequired")?,
+            backend: object.take_optional("backend")?,
+            embed_origins: object.take_or_default("embedOrigins")?,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +70,14 @@ pub fn endpoint(api_base: &str, path: &str) -> String {
 
 /// A direct call to Together, where a failed fetch is most likely CORS.
 pub fn is_together(api_base: &str) -> bool {
-    api_base.contains("api.together.ai") || api_base.contains("api.together.xyz")
+    // The host, compared by its end: a substring search would cost the wasm
+    // core's whole string searcher.
+    let after_scheme = ["https://", "http://"]
+        .into_iter()
+        .find_map(|scheme| api_base.strip_prefix(scheme))
+        .unwrap_or(api_base);
+    let host = after_scheme.split(['/', ':']).next().unwrap_or_default();
+    host.ends_with("api.together.ai") || host.ends_with("api.together.xyz")
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,6 +131,18 @@ mod tests {
     }
 
     #[test]
+    fn config_json_reads_with_its_defaults() {
+        let full: ServerConfig = tci_api::json::from_str(
+            r#"{"apiBase": "/v1", "keyRequired": false, "backend": "local", "new": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(full, local());
+        let minimal: ServerConfig = tci_api::json::from_str(r#"{"apiBase": "/v1"}"#).unwrap();
+        assert!(!minimal.key_required && minimal.backend.is_none());
+        assert!(tci_api::json::from_str::<ServerConfig>("{}").is_err());
+    }
+
+    #[test]
     fn a_server_means_no_key() {
         let backend = resolve(Some(&local()), None);
         assert_eq!(backend.api_base, "/v1");
@@ -147,5 +175,9 @@ mod tests {
         assert_eq!(short_session_id("ses_CM42NfvvzCab123"), "ses_CM42…b123");
         assert_eq!(short_session_id("test_session"), "test_session");
         assert!(is_together(TOGETHER_API_BASE) && !is_together("/v1"));
+        assert!(is_together("https://api.together.xyz:443/v1/"));
+        assert!(!is_together(
+            "https://tci.example.com/v1?via=api.together.ai"
+        ));
     }
 }

@@ -4,7 +4,7 @@
 //! Storage that is corrupt or from an unknown version is set aside with a
 //! notice, never allowed to break the page.
 
-use serde::{Deserialize, Serialize};
+use tci_api::json::{self, FromJson, Json, Object, ShapeError, ToJson};
 
 use crate::cell::{Cell, Status};
 use crate::history::History;
@@ -22,19 +22,43 @@ pub fn widget_session_key(session_name: &str) -> String {
     format!("tci-widget-session:{session_name}")
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The stored JSON object; every member but `version` may be missing and
+/// then takes its default.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Saved {
     pub version: u32,
-    #[serde(default)]
     pub cells: Vec<Cell>,
-    #[serde(default)]
     pub session_id: Option<String>,
-    #[serde(default)]
     pub history: History,
-    #[serde(default)]
     pub execution_count: u32,
-    #[serde(default)]
     pub next_cell_id: u64,
+}
+
+impl ToJson for Saved {
+    fn to_json(&self) -> Json {
+        Object::new()
+            .with("version", self.version.to_json())
+            .with("cells", self.cells.to_json())
+            .with("session_id", self.session_id.to_json())
+            .with("history", self.history.to_json())
+            .with("execution_count", self.execution_count.to_json())
+            .with("next_cell_id", self.next_cell_id.to_json())
+            .into()
+    }
+}
+
+impl FromJson for Saved {
+    fn from_json(json: Json) -> Result<Self, ShapeError> {
+        let mut object = Object::from_json(json)?;
+        Ok(Saved {
+            version: object.take_required("version")?,
+            cells: object.take_or_default("cells")?,
+            session_id: object.take_optional("session_id")?,
+            history: object.take_or_default("history")?,
+            execution_count: object.take_or_default("execution_count")?,
+            next_cell_id: object.take_or_default("next_cell_id")?,
+        })
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -51,33 +75,30 @@ pub fn load(raw: Option<&str>) -> Loaded {
     let Some(raw) = raw.filter(|raw| !raw.trim().is_empty()) else {
         return Loaded::Fresh;
     };
-    // Read the version alone first (other members ignored) so that data of
-    // another version is recognised as such, not as corrupt.
-    #[derive(Deserialize)]
-    struct Versioned {
-        version: Option<u64>,
-    }
-    match serde_json::from_str::<Versioned>(raw) {
+    let json = match json::parse(raw) {
+        Ok(json) => json,
         Err(error) => {
             return Loaded::Discarded {
                 reason: format!("saved data was corrupt ({error})"),
             };
         }
-        Ok(Versioned { version: None }) => {
+    };
+    // The version is checked before anything else so that data of another
+    // version is recognised as such, not as corrupt.
+    match json.get("version") {
+        None | Some(Json::Null) => {
             return Loaded::Discarded {
                 reason: "saved data has no version".into(),
             };
         }
-        Ok(Versioned {
-            version: Some(version),
-        }) if version != u64::from(VERSION) => {
+        Some(version) if *version != VERSION.to_json() => {
             return Loaded::Discarded {
                 reason: format!("saved data is from another version ({version}) of the playground"),
             };
         }
-        Ok(_) => {}
+        Some(_) => {}
     }
-    match serde_json::from_str::<Saved>(raw) {
+    match Saved::from_json(json) {
         Ok(mut saved) => {
             for cell in &mut saved.cells {
                 // The page went away while this ran; its answer is lost.
@@ -108,7 +129,7 @@ pub fn load(raw: Option<&str>) -> Loaded {
 /// The JSON to store, trimmed to `budget` bytes: outputs of the oldest
 /// cells go first (their code is always kept). Returns whether it trimmed.
 pub fn serialize(saved: &Saved, budget: usize) -> (String, bool) {
-    let json = serde_json::to_string(saved).unwrap_or_default();
+    let json = json::to_string(saved);
     if json.len() <= budget {
         return (json, false);
     }
@@ -123,12 +144,12 @@ pub fn serialize(saved: &Saved, budget: usize) -> (String, bool) {
         if cell.outputs.is_empty() {
             continue;
         }
-        let size = serde_json::to_string(&cell.outputs).map_or(0, |text| text.len());
+        let size = json::to_string(&cell.outputs).len();
         cell.outputs.clear();
         cell.outputs_trimmed = true;
         excess = excess.saturating_sub(size.saturating_sub(2));
     }
-    (serde_json::to_string(&trimmed).unwrap_or_default(), true)
+    (json::to_string(&trimmed), true)
 }
 
 #[cfg(test)]
@@ -159,6 +180,44 @@ mod tests {
     }
 
     #[test]
+    fn what_earlier_versions_stored_still_loads() {
+        // As earlier versions of the app stored it: floats with `.0`, nulls.
+        let earlier = r#"{"version":1,"cells":[{"id":3,"code":"1/0","status":"error","outputs":[{"type":"error","data":"ZeroDivisionError"}],"execution_count":2,"started_at":1732600000000.0,"duration_ms":12.0,"message":null,"session_lost":false,"outputs_trimmed":false,"session_id":"ses_1"}],"session_id":"ses_1","history":{"entries":["1/0"]},"execution_count":2,"next_cell_id":4}"#;
+        let Loaded::Restored(saved) = load(Some(earlier)) else {
+            panic!("not restored");
+        };
+        let cell = &saved.cells[0];
+        assert_eq!((cell.id, cell.status), (3, Status::Error));
+        assert_eq!(cell.started_at, 1_732_600_000_000.0);
+        assert_eq!(cell.duration_ms, Some(12.0));
+        assert_eq!(
+            cell.outputs,
+            vec![Output::Error("ZeroDivisionError".into())]
+        );
+        assert_eq!(saved.history.entries(), ["1/0"]);
+        // Times come back as integers; everything else as it was.
+        let (written, _) = serialize(&saved, BUDGET_BYTES);
+        assert_eq!(
+            written,
+            earlier
+                .replace("1732600000000.0", "1732600000000")
+                .replace("12.0", "12")
+        );
+
+        // Missing members take their defaults.
+        let minimal = r#"{"version":1,"cells":[{"id":0,"code":"x","status":"ok","started_at":5}]}"#;
+        let Loaded::Restored(saved) = load(Some(minimal)) else {
+            panic!("not restored");
+        };
+        assert_eq!(saved.cells[0], {
+            let mut cell = Cell::running(0, "x".into(), 5.0);
+            cell.status = Status::Ok;
+            cell
+        });
+        assert_eq!((saved.next_cell_id, saved.session_id), (1, None));
+    }
+
+    #[test]
     fn corrupt_or_foreign_storage_is_discarded_with_a_reason() {
         assert_eq!(load(None), Loaded::Fresh);
         assert_eq!(load(Some("")), Loaded::Fresh);
@@ -167,9 +226,16 @@ mod tests {
             "[]",
             r#"{"version": 99}"#,
             r#"{"version": 1, "cells": "nope"}"#,
+            r#"{"version": 1, "cells": [{"id": 0, "code": "", "status": "new", "started_at": 0}]}"#,
         ] {
             assert!(matches!(load(Some(raw)), Loaded::Discarded { .. }), "{raw}");
         }
+        assert_eq!(
+            load(Some(r#"{"version": 99}"#)),
+            Loaded::Discarded {
+                reason: "saved data is from another version (99) of the playground".into()
+            }
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::time::Duration;
 use leptos::mount::{UnmountHandle, mount_to};
 use leptos::prelude::*;
 use leptos::tachys::view::Mountable;
-use serde_json::json;
+use tci_api::json::{self, Json, Object};
 use tci_api::{MimeBundle, Output, RichKind};
 use tci_playground::App;
 use tci_playground::ui::OutputView;
@@ -241,10 +241,10 @@ async fn render(output: Output) -> (Mounted<impl Mountable>, Element) {
     (mounted, wrapper)
 }
 
-fn bundle(kind: RichKind, value: serde_json::Value) -> Output {
+fn bundle(kind: RichKind, members: Object) -> Output {
     Output::Rich {
         kind,
-        bundle: MimeBundle::Map(value.as_object().expect("a JSON object").clone()),
+        bundle: MimeBundle::Map(members),
     }
 }
 
@@ -342,7 +342,8 @@ async fn app_restores_the_draft() {
 #[wasm_bindgen_test]
 async fn app_restores_the_scrollback() {
     reset_storage();
-    let saved = json!({
+    // As earlier versions of the app stored it: floats with `.0`.
+    let saved = r#"{
         "version": 1,
         "cells": [
             {
@@ -351,7 +352,7 @@ async fn app_restores_the_scrollback() {
                 "status": "ok",
                 "outputs": [{"type": "stdout", "data": "hi from storage\n"}],
                 "execution_count": 1,
-                "started_at": 1_700_000_000_000.0,
+                "started_at": 1700000000000.0,
                 "duration_ms": 12.0,
                 "session_id": "ses_restored"
             },
@@ -360,16 +361,16 @@ async fn app_restores_the_scrollback() {
                 "code": "while True: pass",
                 "status": "running",
                 "outputs": [],
-                "started_at": 1_700_000_001_000.0,
+                "started_at": 1700000001000.0,
                 "session_id": "ses_restored"
             }
         ],
         "session_id": "ses_restored",
         "execution_count": 1,
         "next_cell_id": 2
-    });
+    }"#;
     local_storage()
-        .set_item(STORAGE_KEY, &saved.to_string())
+        .set_item(STORAGE_KEY, saved)
         .expect("store the scrollback");
     let app = mount_app().await;
 
@@ -526,7 +527,9 @@ async fn svg_becomes_an_image_source_never_markup() {
                <script>alert(1)</script><rect width='10' height='10'/></svg>";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        json!({"image/svg+xml": svg, "text/plain": "<Figure>"}),
+        Object::new()
+            .with("image/svg+xml", svg)
+            .with("text/plain", "<Figure>"),
     ))
     .await;
 
@@ -610,7 +613,9 @@ async fn html_goes_to_a_sandboxed_frame_without_same_origin() {
                 <script>localStorage.setItem('pwned', '1');</script>";
     let (_mounted, output) = render(bundle(
         RichKind::ExecuteResult,
-        json!({"text/html": html, "text/plain": "<DataFrame>"}),
+        Object::new()
+            .with("text/html", html)
+            .with("text/plain", "<DataFrame>"),
     ))
     .await;
 
@@ -646,8 +651,11 @@ async fn html_goes_to_a_sandboxed_frame_without_same_origin() {
 async fn html_frame_takes_the_height_it_reports() {
     let messages = Messages::listen();
     let html = "<div style='height:300px'>tall</div>";
-    let (_mounted, output) =
-        render(bundle(RichKind::DisplayData, json!({"text/html": html}))).await;
+    let (_mounted, output) = render(bundle(
+        RichKind::DisplayData,
+        Object::new().with("text/html", html),
+    ))
+    .await;
     let frame = one(&output, "iframe.html-output");
     assert_eq!(
         frame_height(&frame),
@@ -670,7 +678,9 @@ async fn markdown_escapes_raw_html_and_unsafe_links() {
     let markdown = "# Title\n<b>x</b>\n\n[click](javascript:alert(1)) [ok](https://example.com)\n\n<img src=x onerror=alert(1)>";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        json!({"text/markdown": markdown, "text/plain": "md"}),
+        Object::new()
+            .with("text/markdown", markdown)
+            .with("text/plain", "md"),
     ))
     .await;
 
@@ -696,7 +706,9 @@ async fn png_becomes_a_data_url_image() {
                2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\n";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        json!({"image/png": png, "text/plain": "<Figure size 1x1>"}),
+        Object::new()
+            .with("image/png", png)
+            .with("text/plain", "<Figure size 1x1>"),
     ))
     .await;
 
@@ -715,7 +727,9 @@ async fn png_becomes_a_data_url_image() {
 async fn json_and_latex_are_shown_as_text() {
     let (json_output, output) = render(bundle(
         RichKind::ExecuteResult,
-        json!({"application/json": {"html": HOSTILE}, "text/plain": "{...}"}),
+        Object::new()
+            .with("application/json", Object::new().with("html", HOSTILE))
+            .with("text/plain", "{...}"),
     ))
     .await;
     let details = one(&output, "details.json");
@@ -726,7 +740,9 @@ async fn json_and_latex_are_shown_as_text() {
 
     let (_latex, output) = render(bundle(
         RichKind::DisplayData,
-        json!({"text/latex": "$x < y$", "text/plain": "x<y"}),
+        Object::new()
+            .with("text/latex", "$x < y$")
+            .with("text/plain", "x<y"),
     ))
     .await;
     assert_eq!(text(&one(&output, "pre.latex")), "$x < y$");
@@ -737,7 +753,7 @@ async fn json_and_latex_are_shown_as_text() {
 async fn a_bundle_with_nothing_showable_names_its_types() {
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        json!({"application/x-unknown": "<script>alert(1)</script>"}),
+        Object::new().with("application/x-unknown", "<script>alert(1)</script>"),
     ))
     .await;
 
@@ -770,11 +786,14 @@ async fn a_bare_string_bundle_is_plain_text() {
 
 #[wasm_bindgen_test]
 async fn an_unknown_output_type_is_shown_as_data() {
-    let parsed: Output = serde_json::from_value(json!({
-        "type": "progress",
-        "data": {"percent": 5, "label": HOSTILE}
-    }))
-    .expect("any type parses");
+    let data = Object::new().with("percent", json::parse("5").expect("a number"));
+    let wire = Json::from(
+        Object::new()
+            .with("type", "progress")
+            .with("data", data.with("label", HOSTILE)),
+    )
+    .compact();
+    let parsed: Output = json::from_str(&wire).expect("any type parses");
     let (_mounted, output) = render(parsed).await;
 
     assert_eq!(
@@ -844,19 +863,19 @@ async fn a_ten_megabyte_stdout_puts_only_its_head_in_the_page() {
 #[wasm_bindgen_test]
 async fn a_shared_cell_is_read_only_and_offers_run() {
     reset_storage();
-    let saved = json!({
+    let saved = r#"{
         "version": 1,
         "cells": [{
             "id": 0,
             "code": "print('from a link')",
             "status": "shared",
             "outputs": [{"type": "stdout", "data": "from a link\n"}],
-            "started_at": 1_700_000_000_000.0
+            "started_at": 1700000000000
         }],
         "next_cell_id": 1
-    });
+    }"#;
     local_storage()
-        .set_item(STORAGE_KEY, &saved.to_string())
+        .set_item(STORAGE_KEY, saved)
         .expect("store the scrollback");
     let app = mount_app().await;
     let cell = app.one("[data-testid=cell]");
@@ -867,8 +886,8 @@ async fn a_shared_cell_is_read_only_and_offers_run() {
     reset_storage();
 }
 
-fn post_to_self(message: serde_json::Value) {
-    let message = js_sys::JSON::parse(&message.to_string()).expect("JSON");
+fn post_to_self(message: &str) {
+    let message = js_sys::JSON::parse(message).expect("JSON");
     web_sys::window()
         .expect("a window")
         .post_message(&message, "*")
@@ -890,25 +909,25 @@ async fn a_widget_takes_well_formed_host_messages_only() {
     wait_for("the initial code", || draft.get_untracked() == "a = 1").await;
 
     // The test page is the widget's own origin, which it always trusts.
-    post_to_self(json!({"tci": 1, "type": "set-code", "code": "b = 2"}));
+    post_to_self(r#"{"tci": 1, "type": "set-code", "code": "b = 2"}"#);
     wait_for("set-code", || draft.get_untracked() == "b = 2").await;
-    post_to_self(json!({"tci": 1, "type": "set-theme", "theme": "dark"}));
+    post_to_self(r#"{"tci": 1, "type": "set-theme", "theme": "dark"}"#);
     wait_for("set-theme", || {
         text(&mounted.one("[data-testid=theme]")) == "dark"
     })
     .await;
 
     for junk in [
-        json!({"tci": 2, "type": "set-code", "code": "junk"}),
-        json!({"tci": 1, "type": "set-code", "code": 3}),
-        json!({"type": "set-code", "code": "junk"}),
-        json!("set-code"),
+        r#"{"tci": 2, "type": "set-code", "code": "junk"}"#,
+        r#"{"tci": 1, "type": "set-code", "code": 3}"#,
+        r#"{"type": "set-code", "code": "junk"}"#,
+        r#""set-code""#,
     ] {
         post_to_self(junk);
     }
     // Messages arrive in order: once a well-formed one after the junk has
     // been handled, so has the junk.
-    post_to_self(json!({"tci": 1, "type": "set-theme", "theme": "light"}));
+    post_to_self(r#"{"tci": 1, "type": "set-theme", "theme": "light"}"#);
     wait_for("the fence", || {
         text(&mounted.one("[data-testid=theme]")) == "light"
     })

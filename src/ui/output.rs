@@ -28,7 +28,7 @@ pub fn OutputView(output: Output) -> impl IntoView {
             EitherOf9::E(view! { <div class="markdown" inner_html=html></div> })
         }
         View::Json(value) => {
-            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            let text = value.pretty();
             EitherOf9::F(view! {
                 <details class="json" open>
                     <summary>"JSON"</summary>

@@ -73,7 +73,7 @@ pub fn connect(playground: Playground, theme: RwSignal<Theme>, auto_height: bool
         }
         let Some(message) = js_sys::JSON::stringify(&event.data())
             .ok()
-            .and_then(|text| serde_json::from_str(&String::from(text)).ok())
+            .and_then(|text| tci_api::json::parse(&String::from(text)).ok())
             .and_then(|value| HostMessage::parse(&value))
         else {
             return;

@@ -1,35 +1,45 @@
 //! The TCI contract as test data: the OpenAPI document and the example
 //! response bodies vendored in `contract/`, and a validator for the schemas
 //! the document defines. Only built with the `contract` feature, for tests.
+//!
+//! The validator works on serde_json values; [`to_serde`] carries this
+//! crate's [`Json`] over as text, so the check is independent of the codec
+//! under test.
 
 use std::path::PathBuf;
 
 use serde_json::Value;
+
+use crate::json::Json;
 
 /// The vendored contract folder (`tci-openapi.yaml`, `examples/`).
 pub fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("contract")
 }
 
-/// Every example response body, as `(file name, JSON)`, sorted by name.
-pub fn examples() -> Vec<(String, Value)> {
-    let mut examples: Vec<(String, Value)> = std::fs::read_dir(dir().join("examples"))
+/// Every example response body, as `(file name, text)`, sorted by name.
+pub fn examples() -> Vec<(String, String)> {
+    let mut examples: Vec<(String, String)> = std::fs::read_dir(dir().join("examples"))
         .expect("contract/examples is readable")
         .map(|entry| {
             let path = entry.expect("directory entry").path();
             let text = std::fs::read_to_string(&path).expect("example is readable");
-            let json = serde_json::from_str(&text)
-                .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()));
             let name = path
                 .file_name()
                 .expect("file name")
                 .to_string_lossy()
                 .into_owned();
-            (name, json)
+            (name, text)
         })
         .collect();
     examples.sort_by(|a, b| a.0.cmp(&b.0));
     examples
+}
+
+/// `json` as serde_json reads its compact text.
+pub fn to_serde(json: &Json) -> Value {
+    serde_json::from_str(&json.compact())
+        .unwrap_or_else(|error| panic!("serde_json cannot read {json}: {error}"))
 }
 
 /// Validators for the schemas under `components.schemas` of the OpenAPI

@@ -1,23 +1,14 @@
-use std::marker::PhantomData;
-
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
-
-use crate::members::{read_members, take};
+use crate::json::{FromJson, Json, Object, ShapeError, ToJson};
 use crate::{Errors, Nullable};
 
 /// The `{data, errors}` shape every TCI response has: `data` on success,
 /// `errors` on failure.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Envelope<T> {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub data: Nullable<T>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub errors: Nullable<Errors>,
     /// Members this crate does not know, kept for a lossless round trip.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Object,
 }
 
 impl<T> Default for Envelope<T> {
@@ -25,7 +16,7 @@ impl<T> Default for Envelope<T> {
         Envelope {
             data: Nullable::Absent,
             errors: Nullable::Absent,
-            extra: Map::new(),
+            extra: Object::new(),
         }
     }
 }
@@ -40,28 +31,27 @@ impl<T> Envelope<T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Envelope<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<T>(PhantomData<T>);
-        impl<'de, T: DeserializeOwned> Visitor<'de> for Visit<T> {
-            type Value = Envelope<T>;
-            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-                formatter.write_str("a TCI response object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Envelope<T>, A::Error> {
-                let (mut data, mut errors) = (None, None);
-                let extra = read_members(access, |key, access| match key {
-                    "data" => take(access, &mut data, "data"),
-                    "errors" => take(access, &mut errors, "errors"),
-                    _ => Ok(false),
-                })?;
-                Ok(Envelope {
-                    data: data.unwrap_or_default(),
-                    errors: errors.unwrap_or_default(),
-                    extra,
-                })
-            }
+impl<T: ToJson> ToJson for Envelope<T> {
+    fn to_json(&self) -> Json {
+        let mut object = Object::new();
+        if !self.data.is_absent() {
+            object.push("data", self.data.to_json());
         }
-        deserializer.deserialize_map(Visit(PhantomData))
+        if !self.errors.is_absent() {
+            object.push("errors", self.errors.to_json());
+        }
+        object.extend(self.extra.clone());
+        Json::Object(object)
+    }
+}
+
+impl<T: FromJson> FromJson for Envelope<T> {
+    fn from_json(json: Json) -> Result<Self, ShapeError> {
+        let mut object = Object::from_json(json)?;
+        Ok(Envelope {
+            data: object.take_or_default("data")?,
+            errors: object.take_or_default("errors")?,
+            extra: object,
+        })
     }
 }

@@ -1,15 +1,13 @@
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use crate::json::{FromJson, Json, Object, ShapeError, ToJson};
 
 /// The `errors` member of a TCI response.
 ///
 /// The schema says a list of strings or objects; Together's generated docs
 /// show the bare string `"<unknown>"`. Anything that is not a list is kept.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Errors {
     List(Vec<ErrorItem>),
-    Other(Value),
+    Other(Json),
 }
 
 impl Errors {
@@ -17,8 +15,7 @@ impl Errors {
     pub fn messages(&self) -> Vec<String> {
         match self {
             Errors::List(items) => items.iter().map(ErrorItem::message).collect(),
-            Errors::Other(Value::String(text)) => vec![text.clone()],
-            Errors::Other(other) => vec![other.to_string()],
+            Errors::Other(other) => vec![text_of(other)],
         }
     }
 
@@ -28,35 +25,47 @@ impl Errors {
 }
 
 /// One entry of `errors`: a message, or an object that usually has one.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ErrorItem {
     Message(String),
-    Object(Map<String, Value>),
-    Other(Value),
+    Object(Object),
+    Other(Json),
 }
 
-// Read through `Value` rather than `untagged`: same result, far less code.
-impl<'de> Deserialize<'de> for Errors {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match Value::deserialize(deserializer)? {
-            Value::Array(items) => Errors::List(items.into_iter().map(ErrorItem::from).collect()),
+impl ToJson for Errors {
+    fn to_json(&self) -> Json {
+        match self {
+            Errors::List(items) => items.to_json(),
+            Errors::Other(other) => other.clone(),
+        }
+    }
+}
+
+/// Never fails: whatever `errors` holds is kept.
+impl FromJson for Errors {
+    fn from_json(json: Json) -> Result<Self, ShapeError> {
+        Ok(match json {
+            Json::Array(items) => Errors::List(items.into_iter().map(ErrorItem::from).collect()),
             other => Errors::Other(other),
         })
     }
 }
 
-impl<'de> Deserialize<'de> for ErrorItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Value::deserialize(deserializer).map(ErrorItem::from)
+impl ToJson for ErrorItem {
+    fn to_json(&self) -> Json {
+        match self {
+            ErrorItem::Message(text) => Json::String(text.clone()),
+            ErrorItem::Object(object) => Json::Object(object.clone()),
+            ErrorItem::Other(other) => other.clone(),
+        }
     }
 }
 
-impl From<Value> for ErrorItem {
-    fn from(value: Value) -> Self {
+impl From<Json> for ErrorItem {
+    fn from(value: Json) -> Self {
         match value {
-            Value::String(text) => ErrorItem::Message(text),
-            Value::Object(object) => ErrorItem::Object(object),
+            Json::String(text) => ErrorItem::Message(text),
+            Json::Object(object) => ErrorItem::Object(object),
             other => ErrorItem::Other(other),
         }
     }
@@ -68,29 +77,46 @@ impl ErrorItem {
             ErrorItem::Message(text) => text.clone(),
             ErrorItem::Object(object) => object
                 .get("message")
-                .and_then(Value::as_str)
-                .map_or_else(|| Value::Object(object.clone()).to_string(), str::to_owned),
-            ErrorItem::Other(other) => other.to_string(),
+                .and_then(Json::as_str)
+                .map_or_else(|| Json::Object(object.clone()).compact(), str::to_owned),
+            ErrorItem::Other(other) => other.compact(),
         }
     }
 }
 
-/// Together's general error body: `{"error": {"message", "type", "param", "code"}}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TogetherErrorBody {
-    pub error: TogetherError,
+/// A string as its text, anything else as compact JSON.
+fn text_of(value: &Json) -> String {
+    match value {
+        Json::String(text) => text.clone(),
+        other => other.compact(),
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Together's general error object: `{"message", "type", "param", "code"}`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct TogetherError {
-    #[serde(default)]
     pub message: String,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    /// `type` on the wire.
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub param: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<Value>,
+    pub param: Option<Json>,
+    pub code: Option<Json>,
+}
+
+impl ToJson for TogetherError {
+    fn to_json(&self) -> Json {
+        let mut object = Object::new().with("message", self.message.as_str());
+        let optional = [
+            ("type", self.kind.as_deref().map(Json::from)),
+            ("param", self.param.clone()),
+            ("code", self.code.clone()),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                object.push(name, value);
+            }
+        }
+        Json::Object(object)
+    }
 }
 
 /// The body this project's server answers a failed request with.
@@ -98,9 +124,9 @@ pub struct TogetherError {
 /// It is TCI's failed-execution shape (`data: null`, `errors: [...]`) and
 /// also carries Together's general `error` object, so a client that knows
 /// either shape finds the message; it validates against the OpenAPI schema.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
-    pub data: Option<Value>,
+    pub data: Option<Json>,
     pub errors: Vec<ErrorItem>,
     pub error: TogetherError,
 }
@@ -110,9 +136,9 @@ impl ApiError {
     /// `code` a stable machine-readable reason (`session_not_found`, ...).
     pub fn new(message: impl Into<String>, kind: &str, code: &str) -> Self {
         let message = message.into();
-        let mut item = Map::new();
-        item.insert("message".into(), Value::String(message.clone()));
-        item.insert("code".into(), Value::String(code.into()));
+        let item = Object::new()
+            .with("message", message.as_str())
+            .with("code", code);
         ApiError {
             data: None,
             errors: vec![ErrorItem::Object(item)],
@@ -120,7 +146,7 @@ impl ApiError {
                 message,
                 kind: Some(kind.into()),
                 param: None,
-                code: Some(Value::String(code.into())),
+                code: Some(Json::from(code)),
             },
         }
     }
@@ -130,21 +156,28 @@ impl ApiError {
     }
 }
 
+impl ToJson for ApiError {
+    fn to_json(&self) -> Json {
+        Object::new()
+            .with("data", self.data.to_json())
+            .with("errors", self.errors.to_json())
+            .with("error", self.error.to_json())
+            .into()
+    }
+}
+
 /// The message an error body carries, whichever of the known shapes it has:
 /// TCI's `errors`, Together's `error`, or a bare `message` / `detail`.
-pub fn message_from_error_body(body: &Value) -> Option<String> {
-    // Walks the JSON by hand rather than through `Errors`' deserializer: the
-    // browser build then carries one deserializer less.
-    let item_message = |item: &Value| match item {
-        Value::String(text) => text.clone(),
-        Value::Object(object) => object
+pub fn message_from_error_body(body: &Json) -> Option<String> {
+    let item_message = |item: &Json| match item {
+        Json::Object(object) => object
             .get("message")
-            .and_then(Value::as_str)
-            .map_or_else(|| item.to_string(), str::to_owned),
-        other => other.to_string(),
+            .and_then(Json::as_str)
+            .map_or_else(|| item.compact(), str::to_owned),
+        other => text_of(other),
     };
     match body.get("errors") {
-        Some(Value::Array(items)) if !items.is_empty() => {
+        Some(Json::Array(items)) if !items.is_empty() => {
             return Some(
                 items
                     .iter()
@@ -153,73 +186,80 @@ pub fn message_from_error_body(body: &Value) -> Option<String> {
                     .join("; "),
             );
         }
-        Some(Value::Array(_) | Value::Null) | None => {}
+        Some(Json::Array(_) | Json::Null) | None => {}
         Some(other) => return Some(item_message(other)),
     }
     if let Some(error) = body.get("error") {
         return match error {
-            Value::String(text) => Some(text.clone()),
+            Json::String(text) => Some(text.clone()),
             other => other
                 .get("message")
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .map(str::to_owned),
         };
     }
     ["message", "detail"]
         .iter()
-        .find_map(|key| body.get(*key))
-        .map(|value| match value {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        })
+        .find_map(|key| body.get(key))
+        .map(text_of)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn messages_come_from_every_known_shape() {
         let cases = [
-            (json!({"errors": ["bad key"]}), "bad key"),
-            (json!({"errors": [{"message": "gone", "code": 1}]}), "gone"),
-            (json!({"errors": "<unknown>"}), "<unknown>"),
+            (r#"{"errors": ["bad key"]}"#, "bad key"),
+            (r#"{"errors": [{"message": "gone", "code": 1}]}"#, "gone"),
+            (r#"{"errors": "<unknown>"}"#, "<unknown>"),
             (
-                json!({"error": {"message": "Invalid API key", "type": "auth"}}),
+                r#"{"error": {"message": "Invalid API key", "type": "auth"}}"#,
                 "Invalid API key",
             ),
-            (json!({"error": "plain"}), "plain"),
-            (json!({"detail": "Not Found"}), "Not Found"),
-            (json!({"message": "rate limited"}), "rate limited"),
+            (r#"{"error": "plain"}"#, "plain"),
+            (r#"{"detail": "Not Found"}"#, "Not Found"),
+            (r#"{"message": "rate limited"}"#, "rate limited"),
         ];
         for (body, expected) in cases {
             assert_eq!(
-                message_from_error_body(&body).as_deref(),
+                message_from_error_body(&json::parse(body).unwrap()).as_deref(),
                 Some(expected),
                 "{body}"
             );
         }
-        assert_eq!(message_from_error_body(&json!({"data": {}})), None);
+        assert_eq!(
+            message_from_error_body(&json::parse(r#"{"data": {}}"#).unwrap()),
+            None
+        );
     }
 
     #[test]
     fn object_without_message_is_shown_as_json() {
-        let errors: Errors = serde_json::from_value(json!([{"code": 7}])).unwrap();
+        let errors: Errors = json::from_str(r#"[{"code": 7}]"#).unwrap();
         assert_eq!(errors.messages(), vec![r#"{"code":7}"#.to_string()]);
     }
 
     #[test]
     fn api_error_carries_both_shapes() {
-        let body = serde_json::to_value(ApiError::new(
+        let body = ApiError::new(
             "no such session",
             "invalid_request_error",
             "session_not_found",
-        ))
-        .unwrap();
-        assert_eq!(body["data"], Value::Null);
-        assert_eq!(body["errors"][0]["message"], "no such session");
-        assert_eq!(body["error"]["code"], "session_not_found");
+        )
+        .to_json();
+        assert_eq!(body.get("data"), Some(&Json::Null));
+        let errors = body.get("errors").and_then(Json::as_array).unwrap();
+        assert_eq!(
+            errors[0].get("message"),
+            Some(&Json::from("no such session"))
+        );
+        assert_eq!(
+            body.get("error").and_then(|error| error.get("code")),
+            Some(&Json::from("session_not_found"))
+        );
         assert_eq!(
             message_from_error_body(&body).as_deref(),
             Some("no such session")

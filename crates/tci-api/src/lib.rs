@@ -11,17 +11,21 @@
 //! `errors` of an unexpected shape and a missing `errors` key all parse, and
 //! whatever was not understood is kept so that it can be shown and written
 //! back unchanged.
+//!
+//! The types convert to and from JSON through this crate's own codec,
+//! [`json`], not serde: the browser build stays small, and the app and the
+//! server read and write the wire the same way.
 
 mod envelope;
 mod errors;
 mod execute;
-mod members;
+pub mod json;
 mod nullable;
 mod sessions;
 pub mod timestamp;
 
 pub use envelope::Envelope;
-pub use errors::{ApiError, ErrorItem, Errors, TogetherError, TogetherErrorBody};
+pub use errors::{ApiError, ErrorItem, Errors, TogetherError};
 pub use execute::{
     ExecuteData, ExecuteRequest, ExecuteResponse, ExecutionStatus, FileEncoding, FileUpload,
     Language, MimeBundle, Output, RichKind, StreamName,

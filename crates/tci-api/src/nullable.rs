@@ -1,11 +1,11 @@
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::json::{FromJson, Json, ShapeError, ToJson};
 
 /// A JSON member that may be absent, `null`, or hold a value.
 ///
 /// Together's responses use both an absent `errors` and `errors: null` for
 /// "no errors"; keeping the three states apart lets a response be written
-/// back exactly as it arrived. Use with
-/// `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`.
+/// back exactly as it arrived. The owner of the member leaves it out when
+/// [`Nullable::is_absent`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Nullable<T> {
     #[default]
@@ -33,18 +33,15 @@ impl<T> From<Option<T>> for Nullable<T> {
     }
 }
 
-impl<T: Serialize> Serialize for Nullable<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Nullable::Value(value) => value.serialize(serializer),
-            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
-        }
+impl<T: ToJson> ToJson for Nullable<T> {
+    fn to_json(&self) -> Json {
+        self.as_ref().map_or(Json::Null, T::to_json)
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Only called when the member is present; absence comes from Default.
-        Ok(Option::<T>::deserialize(deserializer)?.into())
+/// Only reached for a member that is present; absence is the default.
+impl<T: FromJson> FromJson for Nullable<T> {
+    fn from_json(json: Json) -> Result<Self, ShapeError> {
+        Option::<T>::from_json(json).map(Nullable::from)
     }
 }

@@ -3,18 +3,28 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use serde_json::{Value, json};
-use tci_api::contract::{self, Schemas};
+use tci_api::contract::{self, Schemas, to_serde};
+use tci_api::json::{self, FromJson, Json, Object, ToJson};
 use tci_api::{
     ApiError, ExecuteRequest, ExecuteResponse, FileEncoding, FileUpload, MimeBundle, Output,
     RichKind, SessionInfo, SessionList, SessionListResponse, timestamp,
 };
 
-fn parse_example<T: serde::de::DeserializeOwned>(name: &str) -> T {
-    let (_, json) = contract::examples()
+fn parse_example<T: FromJson>(name: &str) -> T {
+    let (_, text) = contract::examples()
         .into_iter()
         .find(|(file, _)| file == name)
         .unwrap_or_else(|| panic!("no example {name}"));
-    serde_json::from_value(json).unwrap()
+    json::from_str(&text).unwrap()
+}
+
+/// Writes `value` and reads it back with serde_json, an independent reader.
+fn written<T: ToJson>(value: &T) -> Value {
+    to_serde(&value.to_json())
+}
+
+fn object(text: &str) -> Object {
+    json::from_str(text).unwrap()
 }
 
 #[test]
@@ -45,15 +55,23 @@ fn vendored_contract_matches_the_shared_one() {
 fn every_example_parses_and_round_trips_losslessly() {
     let examples = contract::examples();
     assert!(examples.len() >= 6, "examples found: {}", examples.len());
-    for (name, json) in examples {
-        let written = if name.starts_with("sessions-") {
-            let parsed: SessionListResponse = serde_json::from_value(json.clone()).unwrap();
-            serde_json::to_value(&parsed).unwrap()
+    for (name, text) in examples {
+        let original = json::parse(&text).unwrap();
+        let again = if name.starts_with("sessions-") {
+            json::from_str::<SessionListResponse>(&text)
+                .unwrap()
+                .to_json()
         } else {
-            let parsed: ExecuteResponse = serde_json::from_value(json.clone()).unwrap();
-            serde_json::to_value(&parsed).unwrap()
+            json::from_str::<ExecuteResponse>(&text).unwrap().to_json()
         };
-        assert_eq!(written, json, "{name} changed in a round trip");
+        assert_eq!(again, original, "{name} changed in a round trip");
+        // The same comparison by serde_json, which shares no code with ours.
+        let reference: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            to_serde(&again),
+            reference,
+            "{name} changed in a round trip"
+        );
     }
 }
 
@@ -100,19 +118,22 @@ fn odd_examples_keep_what_they_say() {
 
 #[test]
 fn unknown_output_types_and_shapes_are_kept() {
-    let json = json!({
+    let text = r#"{
         "data": {"session_id": "ses_x", "outputs": [
             {"type": "progress", "data": {"percent": 50}},
-            {"type": "stdout", "data": ["not", "text"]},
+            {"type": "stdout", "data": ["not", "text"]}
         ], "status": "queued", "trace_id": "t1"},
         "errors": null,
         "request_id": "r1"
-    });
-    let parsed: ExecuteResponse = serde_json::from_value(json.clone()).unwrap();
+    }"#;
+    let parsed: ExecuteResponse = json::from_str(text).unwrap();
     let outputs = &parsed.data.as_ref().unwrap().outputs;
     assert!(matches!(&outputs[0], Output::Unknown { kind, .. } if kind == "progress"));
     assert!(matches!(&outputs[1], Output::Unknown { kind, .. } if kind == "stdout"));
-    assert_eq!(serde_json::to_value(&parsed).unwrap(), json);
+    assert_eq!(
+        written(&parsed),
+        serde_json::from_str::<Value>(text).unwrap()
+    );
 }
 
 #[test]
@@ -160,10 +181,12 @@ fn what_we_write_validates_against_the_schemas() {
         },
     ];
     for request in &requests {
-        schemas.assert_valid("ExecuteRequest", &serde_json::to_value(request).unwrap());
+        schemas.assert_valid("ExecuteRequest", &written(request));
     }
 
-    let bundle = json!({"text/plain": "<Figure>", "image/png": "iVBORw0KGgo=", "application/json": {"a": 1}});
+    let bundle = object(
+        r#"{"text/plain": "<Figure>", "image/png": "iVBORw0KGgo=", "application/json": {"a": 1}}"#,
+    );
     let success = ExecuteResponse::success(
         "ses_abc",
         vec![
@@ -172,22 +195,22 @@ fn what_we_write_validates_against_the_schemas() {
             Output::Error("\u{1b}[31mZeroDivisionError\u{1b}[0m".into()),
             Output::Rich {
                 kind: RichKind::DisplayData,
-                bundle: MimeBundle::Map(bundle.as_object().unwrap().clone()),
+                bundle: MimeBundle::Map(bundle),
             },
             Output::Rich {
                 kind: RichKind::ExecuteResult,
-                bundle: MimeBundle::Map(json!({"text/plain": "42"}).as_object().unwrap().clone()),
+                bundle: MimeBundle::Map(object(r#"{"text/plain": "42"}"#)),
             },
         ],
     );
-    schemas.assert_valid("ExecuteResponse", &serde_json::to_value(&success).unwrap());
+    schemas.assert_valid("ExecuteResponse", &written(&success));
 
     let failure = ApiError::new(
         "Session ses_x does not exist",
         "invalid_request_error",
         "session_not_found",
     );
-    schemas.assert_valid("ExecuteResponse", &serde_json::to_value(&failure).unwrap());
+    schemas.assert_valid("ExecuteResponse", &written(&failure));
 
     let list = SessionListResponse {
         data: Some(SessionList {
@@ -202,7 +225,7 @@ fn what_we_write_validates_against_the_schemas() {
         .into(),
         ..Default::default()
     };
-    schemas.assert_valid("SessionListResponse", &serde_json::to_value(&list).unwrap());
+    schemas.assert_valid("SessionListResponse", &written(&list));
 }
 
 #[test]
@@ -248,16 +271,59 @@ fn the_validator_rejects_what_breaks_the_schema() {
 
 #[test]
 fn requests_parse_liberally_and_reject_clearly() {
-    let minimal: ExecuteRequest = serde_json::from_value(json!({"code": "1"})).unwrap();
+    let minimal: ExecuteRequest = json::from_str(r#"{"code": "1"}"#).unwrap();
     assert_eq!(minimal, ExecuteRequest::python("1", None));
     let with_null: ExecuteRequest =
-        serde_json::from_value(json!({"code": "1", "session_id": null})).unwrap();
+        json::from_str(r#"{"code": "1", "session_id": null, "extra": [1]}"#).unwrap();
     assert_eq!(with_null.session_id, None);
-    let ruby = serde_json::from_value::<ExecuteRequest>(json!({"code": "1", "language": "ruby"}))
-        .unwrap_err();
-    assert!(ruby.to_string().contains("ruby"), "{ruby}");
-    let missing =
-        serde_json::from_value::<ExecuteRequest>(json!({"language": "python"})).unwrap_err();
-    assert!(missing.to_string().contains("code"), "{missing}");
-    let _: Value = serde_json::to_value(minimal).unwrap();
+    let ruby =
+        json::from_str::<ExecuteRequest>(r#"{"code": "1", "language": "ruby"}"#).unwrap_err();
+    assert_eq!(
+        ruby.to_string(),
+        "`language`: unknown variant `ruby`, expected `python`"
+    );
+    let missing = json::from_str::<ExecuteRequest>(r#"{"language": "python"}"#).unwrap_err();
+    assert_eq!(missing.to_string(), "missing field `code`");
+    let wrong_type = json::from_str::<ExecuteRequest>(r#"{"code": 5}"#).unwrap_err();
+    assert_eq!(
+        wrong_type.to_string(),
+        "`code`: invalid type: expected a string, found a number"
+    );
+    let nested = json::from_str::<ExecuteRequest>(
+        r#"{"code": "1", "files": [{"name": "a", "encoding": "string", "content": ""}, {"name": "b"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(nested.to_string(), "`files[1]`: missing field `encoding`");
+    let twice = json::from_str::<ExecuteRequest>(r#"{"code": "1", "code": "2"}"#).unwrap_err();
+    assert_eq!(twice.to_string(), "duplicate field `code`");
+    assert!(matches!(
+        json::from_str::<ExecuteRequest>("{\"code\": "),
+        Err(json::Error::Syntax(_))
+    ));
+    assert!(matches!(
+        json::from_str::<ExecuteRequest>("[]"),
+        Err(json::Error::Shape(_))
+    ));
+    assert_eq!(
+        json::to_string(&minimal),
+        r#"{"code":"1","language":"python"}"#
+    );
+}
+
+#[test]
+fn responses_keep_absent_and_null_apart() {
+    for text in [
+        r#"{"data":null}"#,
+        r#"{"data":null,"errors":null}"#,
+        r#"{"errors":[]}"#,
+    ] {
+        let parsed: ExecuteResponse = json::from_str(text).unwrap();
+        assert_eq!(json::to_string(&parsed), text);
+    }
+    let odd_errors: ExecuteResponse = json::from_str(r#"{"errors": {"why": 1}}"#).unwrap();
+    assert_eq!(
+        odd_errors.error_messages(),
+        vec![r#"{"why":1}"#.to_string()]
+    );
+    assert_eq!(Json::from("x"), json::parse(r#""x""#).unwrap());
 }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use tci_api::ApiError;
 
 use crate::local::ExecuteError;
+use crate::wire::WireJson;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiFailure {
@@ -115,7 +116,7 @@ impl IntoResponse for ApiFailure {
             }
             other => other.to_string(),
         };
-        let mut response = (status, axum::Json(ApiError::new(message, kind, code))).into_response();
+        let mut response = (status, WireJson(ApiError::new(message, kind, code))).into_response();
         if let ApiFailure::RateLimited(seconds) = &self
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {

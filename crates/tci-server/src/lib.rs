@@ -13,6 +13,7 @@ pub mod local;
 pub mod proxy;
 pub mod routes;
 pub mod static_files;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -13,6 +13,8 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tci_api::ApiError;
 
+use crate::wire::WireJson;
+
 /// The upstream key. Its `Debug` never shows it, so it cannot reach a log.
 #[derive(Clone)]
 pub struct ApiKey(String);
@@ -121,7 +123,7 @@ fn failure(error: &reqwest::Error) -> Response {
     tracing::warn!(%error, %status, "upstream request failed");
     (
         status,
-        axum::Json(ApiError::new(message, "server_error", code)),
+        WireJson(ApiError::new(message, "server_error", code)),
     )
         .into_response()
 }

@@ -8,13 +8,12 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use base64::Engine;
-use serde::de::DeserializeOwned;
 use tci_api::{
     EXECUTE_PATH, ExecuteRequest, ExecuteResponse, FileEncoding, Nullable, SESSIONS_PATH,
     SessionInfo, SessionList, SessionListResponse, timestamp,
@@ -28,6 +27,7 @@ use crate::guard::{self, ApiGuard};
 use crate::local::{Execution, LocalBackend, SessionFile, SessionSummary};
 use crate::proxy::Proxy;
 use crate::static_files;
+use crate::wire::{JsonBody, WireJson, body_bytes};
 
 /// Who answers the API: Python sessions here, or the upstream via the proxy.
 #[derive(Clone, Debug)]
@@ -149,7 +149,7 @@ async fn execute(State(state): State<AppState>, request: Request) -> Result<Resp
 async fn execute_locally(
     backend: &LocalBackend,
     request: ExecuteRequest,
-) -> Result<Json<ExecuteResponse>, ApiFailure> {
+) -> Result<WireJson<ExecuteResponse>, ApiFailure> {
     let files = request
         .files
         .unwrap_or_default()
@@ -179,7 +179,7 @@ async fn execute_locally(
             files,
         })
         .await?;
-    Ok(Json(ExecuteResponse::success(
+    Ok(WireJson(ExecuteResponse::success(
         executed.session_id,
         executed.outputs,
     )))
@@ -189,7 +189,7 @@ async fn sessions(State(state): State<AppState>) -> Response {
     match &state.backend {
         Backend::Local(local) => {
             let sessions = local.sessions().into_iter().map(session_info).collect();
-            Json(SessionListResponse {
+            WireJson(SessionListResponse {
                 data: Nullable::Value(SessionList { sessions }),
                 ..Default::default()
             })
@@ -257,46 +257,6 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// The body, within the router's size limit (413 beyond it).
-async fn body_bytes(request: Request) -> Result<Bytes, ApiFailure> {
-    Bytes::from_request(request, &())
-        .await
-        .map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiFailure::TooLarge
-            } else {
-                ApiFailure::BadRequest(rejection.body_text())
-            }
-        })
-}
-
-/// A JSON body whose every rejection is a Together-shaped error: 400 for
-/// malformed JSON, 422 for the wrong fields, 413 over the size limit. The
-/// Content-Type is not required: curl users often forget it.
-#[derive(Debug)]
-pub struct JsonBody<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiFailure;
-
-    async fn from_request(request: Request, _: &S) -> Result<Self, ApiFailure> {
-        let bytes = body_bytes(request).await?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|error| {
-                use serde_json::error::Category;
-                match error.classify() {
-                    Category::Data => {
-                        ApiFailure::Unprocessable(format!("invalid request body: {error}"))
-                    }
-                    Category::Syntax | Category::Eof | Category::Io => {
-                        ApiFailure::BadRequest(format!("request body is not valid JSON: {error}"))
-                    }
-                }
-            })
-    }
 }
 
 /// `/v1//tci/execute` (what Together's 1.x SDK sends for a base URL with a

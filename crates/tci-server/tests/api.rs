@@ -245,6 +245,10 @@ async fn bad_requests_get_clear_4xx_errors() {
             "{text:?} should mention {message:?}"
         );
     }
+    let (status, response) = server
+        .post_raw("/v1/tci/execute", b"{\"code\": \"\xff\"}".to_vec())
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not UTF-8: {response}");
     let (status, body) = server
         .request(Request::get("/v1/tci/execute").body(Body::empty()).unwrap())
         .await;
