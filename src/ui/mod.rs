@@ -139,16 +139,6 @@ pub fn App() -> impl IntoView {
             show_settings.set(true);
         }
     });
-    let share_draft = move |_| {
-        let code = playground.draft.get_untracked();
-        let outputs = playground
-            .cells
-            .with_untracked(|cells| cells.last().map(|cell| cell.get_untracked()))
-            .filter(|cell| cell.code == code)
-            .map(|cell| cell.outputs)
-            .unwrap_or_default();
-        share::share(playground, code, outputs);
-    };
 
     view! {
         <header class="top-bar">
@@ -186,9 +176,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| playground.clear()>
                         "Clear"
                     </button>
-                    <button type="button" data-testid="share" on:click=share_draft disabled=move || playground.draft.with(|code| code.trim().is_empty()) title="Copy a link to the code in the editor">
-                        "Share"
-                    </button>
+
                 </div>
             </section>
         </main>

@@ -462,6 +462,21 @@ async fn widgets_run_their_code_and_share_a_session_by_name() {
     assert!(!recorded.is_displayed().await.unwrap());
     // The code stays in the editor, like a notebook cell's.
     assert_eq!(editor.prop("value").await.unwrap().unwrap(), "x = 42");
+    // Share links to the full playground, not to the widget.
+    browser
+        .wait_for("[data-testid=cell][data-status=ok] [data-testid=share]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let link = browser
+        .wait_for("[data-testid=share-link]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(link.starts_with(&format!("{}#z=", server.url)), "{link}");
 
     // Another widget of the same session name sees `x`.
     browser.client.goto("about:blank").await.unwrap();
