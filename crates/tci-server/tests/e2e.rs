@@ -361,24 +361,24 @@ async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_k
     browser.close().await;
 }
 
-#[tokio::test]
-async fn a_share_link_brings_code_and_outputs_read_only_until_run() {
-    let server = RunningServer::start(&[]);
-    let browser = Browser::open(&server.url).await;
-    assert_eq!(browser.run("print(6 * 7)").await, "ok");
+/// Clicks the Share button `button` and returns the link it made.
+async fn share(browser: &Browser, button: &str) -> String {
+    browser.wait_for(button).await.click().await.unwrap();
     browser
-        .wait_for("[data-testid=cell] [data-testid=share]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    let link = browser
         .wait_for("[data-testid=share-link]")
         .await
         .prop("value")
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_share_link_brings_code_and_outputs_read_only_until_run() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    assert_eq!(browser.run("print(6 * 7)").await, "ok");
+    let link = share(&browser, "[data-testid=cell] [data-testid=share]").await;
     assert!(link.starts_with(&format!("{}#z=", server.url)), "{link}");
 
     // A reader who has never been here opens it.
@@ -463,19 +463,11 @@ async fn widgets_run_their_code_and_share_a_session_by_name() {
     // The code stays in the editor, like a notebook cell's.
     assert_eq!(editor.prop("value").await.unwrap().unwrap(), "x = 42");
     // Share links to the full playground, not to the widget.
-    browser
-        .wait_for("[data-testid=cell][data-status=ok] [data-testid=share]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    let link = browser
-        .wait_for("[data-testid=share-link]")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
+    let link = share(
+        &browser,
+        "[data-testid=cell][data-status=ok] [data-testid=share]",
+    )
+    .await;
     assert!(link.starts_with(&format!("{}#z=", server.url)), "{link}");
 
     // Another widget of the same session name sees `x`.
