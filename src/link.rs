@@ -119,7 +119,12 @@ fn pixels(text: &str) -> Option<u32> {
 }
 
 fn hex_value(digit: u8) -> Option<u8> {
-    (digit as char).to_digit(16).map(|value| value as u8)
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Percent-encodes all but the characters `encodeURIComponent` keeps.

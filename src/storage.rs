@@ -77,9 +77,11 @@ pub fn load(raw: Option<&str>) -> Loaded {
     };
     let json = match json::parse(raw) {
         Ok(json) => json,
-        Err(error) => {
+        // The parser's own message (a position in a text the user never
+        // wrote) would not help, and formatting it costs the wasm.
+        Err(_) => {
             return Loaded::Discarded {
-                reason: format!("saved data was corrupt ({error})"),
+                reason: "saved data was corrupt (not JSON)".into(),
             };
         }
     };
@@ -120,8 +122,8 @@ pub fn load(raw: Option<&str>) -> Loaded {
             );
             Loaded::Restored(saved)
         }
-        Err(error) => Loaded::Discarded {
-            reason: format!("saved data did not match this version ({error})"),
+        Err(_) => Loaded::Discarded {
+            reason: "saved data did not have the shape this version writes".into(),
         },
     }
 }

@@ -1,7 +1,6 @@
 //! One scrollback entry: its code, status, timing, outputs and actions.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::browser;
 use super::output::OutputView;
@@ -41,10 +40,7 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
         browser::copy_to_clipboard(text);
     };
     let rerun = move |_| {
-        let code = cell.with_untracked(|cell| cell.code.clone());
-        spawn_local(async move {
-            playground.run(code).await;
-        });
+        playground.run_in_turn(vec![cell.with_untracked(|cell| cell.code.clone())]);
     };
     let share_cell = move |_| {
         let (code, outputs) = cell.with_untracked(|cell| (cell.code.clone(), cell.outputs.clone()));
@@ -52,7 +48,20 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
     };
     let busy = move || playground.running.get().is_some();
     let session_lost = Memo::new(move |_| cell.with(|cell| cell.session_lost));
-    let outputs_trimmed = Memo::new(move |_| cell.with(|cell| cell.outputs_trimmed));
+    // One paragraph for what went wrong and for trimmed outputs: an element
+    // that is only hidden costs the wasm far less than one that comes and goes.
+    let message = Memo::new(move |_| {
+        cell.with(|cell| {
+            let trimmed = cell
+                .outputs_trimmed
+                .then_some("Outputs were dropped to fit the browser's storage; the code is kept.");
+            match (&cell.message, trimmed) {
+                (Some(message), Some(trimmed)) => format!("{message} {trimmed}"),
+                (Some(message), None) => message.clone(),
+                (None, trimmed) => trimmed.unwrap_or_default().to_owned(),
+            }
+        })
+    });
 
     view! {
         <article class="cell" data-testid="cell" data-status=status_name aria-busy=move || if status() == Status::Running { "true" } else { "false" }>
@@ -70,14 +79,11 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
                 </span>
             </header>
             <pre class="cell-code" data-testid="cell-code" inner_html=code_html></pre>
-            {move || cell.with(|cell| cell.message.clone()).map(|message| view! { <p class="cell-message" role="status">{message}</p> })}
+            <p class="cell-message" role="status" hidden=move || message.with(String::is_empty)>{message}</p>
             {move || session_lost.get().then(|| view! {
                 <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| playground.replay(id)>
                     "Replay earlier cells in a new session"
                 </button>
-            })}
-            {move || outputs_trimmed.get().then(|| view! {
-                <p class="cell-message">"Outputs were dropped to fit the browser's storage; the code is kept."</p>
             })}
             <div class="outputs">
                 {move || cell.with(|cell| cell.outputs.clone()).into_iter().map(|output| view! { <OutputView output=output/> }).collect_view()}

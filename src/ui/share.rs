@@ -107,19 +107,15 @@ pub fn share(playground: Playground, code: String, outputs: Vec<Output>) {
 /// The last link made, ready to copy by hand.
 #[component]
 pub fn ShareBar() -> impl IntoView {
-    let playground = expect_context::<Playground>();
-    move || {
-        playground.share_link.get().map(|link| {
-            view! {
-                <div class="share-bar" role="status">
-                    <label>
-                        "Link copied (the key is never in it): "
-                        <input type="text" readonly data-testid="share-link" prop:value=link
-                            on:focus=move |event| { event_target::<web_sys::HtmlInputElement>(&event).select(); }/>
-                    </label>
-                    <button type="button" on:click=move |_| playground.share_link.set(None) aria-label="Close">"×"</button>
-                </div>
-            }
-        })
+    let link = expect_context::<Playground>().share_link;
+    view! {
+        <div class="share-bar" role="status" hidden=move || link.with(Option::is_none)>
+            <label>
+                "Link copied (the key is never in it): "
+                <input type="text" readonly data-testid="share-link" prop:value=move || link.get().unwrap_or_default()
+                    on:focus=move |event| { event_target::<web_sys::HtmlInputElement>(&event).select(); }/>
+            </label>
+            <button type="button" on:click=move |_| link.set(None) aria-label="Close">"×"</button>
+        </div>
     }
 }

@@ -162,14 +162,29 @@ impl Playground {
             self.draft.set(String::new());
             self.save_draft();
         }
+        self.run_in_turn(vec![code]);
+    }
+
+    /// Runs each of `codes` as a new cell, one after another, without
+    /// waiting for them; stops at the first that could not run, then
+    /// refreshes the session's status line.
+    ///
+    /// The one place that awaits [`Playground::run`]: each caller of an
+    /// async fn gets its own copy of it in the wasm.
+    pub fn run_in_turn(self, codes: Vec<String>) {
         spawn_local(async move {
-            self.run(code).await;
+            for code in codes {
+                if !self.run(code).await {
+                    break;
+                }
+            }
+            self.refresh_session_info().await;
         });
     }
 
     /// Runs `code` as a new cell; true when it ran (with or without a
     /// Python exception).
-    pub async fn run(self, code: String) -> bool {
+    async fn run(self, code: String) -> bool {
         let Some(backend) = self.backend.get_untracked() else {
             self.notice
                 .set(Some("Still finding the API; try again in a moment.".into()));
@@ -235,7 +250,6 @@ impl Playground {
         }
         self.running.set(None);
         self.save();
-        self.refresh_session_info(backend, key);
         ran
     }
 
@@ -286,13 +300,7 @@ impl Playground {
         if let Some(cell) = self.cell(cell_id) {
             cell.update(|cell| cell.session_lost = false);
         }
-        spawn_local(async move {
-            for code in codes {
-                if !self.run(code).await {
-                    break;
-                }
-            }
-        });
+        self.run_in_turn(codes);
     }
 
     /// Adds a link's code and outputs to the scrollback, read-only.
@@ -326,15 +334,19 @@ impl Playground {
             .find(|cell| cell.get_untracked().id == id)
     }
 
-    fn refresh_session_info(self, backend: Backend, key: String) {
-        let Some(id) = self.session_id.get_untracked() else {
+    /// Asks the API for the session's expiry and execute count (a widget
+    /// shows neither).
+    async fn refresh_session_info(self) {
+        let (Some(id), Some(backend), false) = (
+            self.session_id.get_untracked(),
+            self.backend.get_untracked(),
+            self.is_widget(),
+        ) else {
             return;
         };
-        spawn_local(async move {
-            let info = api::sessions(&backend, &key)
-                .await
-                .and_then(|sessions| sessions.into_iter().find(|session| session.id == id));
-            self.session_info.set(info);
-        });
+        let info = api::sessions(&backend, &self.api_key.get_untracked())
+            .await
+            .and_then(|sessions| sessions.into_iter().find(|session| session.id == id));
+        self.session_info.set(info);
     }
 }

@@ -365,7 +365,7 @@ async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_k
 async fn share(browser: &Browser, button: &str) -> String {
     browser.wait_for(button).await.click().await.unwrap();
     browser
-        .wait_for("[data-testid=share-link]")
+        .wait_for(".share-bar:not([hidden]) [data-testid=share-link]")
         .await
         .prop("value")
         .await
