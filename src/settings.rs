@@ -108,13 +108,19 @@ impl Theme {
 
 /// `ses_CM42NfvvzCab123` shown as `ses_CM42…b123`.
 pub fn short_session_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 14 {
-        return id.to_owned();
+    // Byte offsets of the 9th character and of the 4th from the end.
+    let head_end = id.char_indices().nth(8).map(|(at, _)| at);
+    let tail_start = id.char_indices().nth_back(3).map(|(at, _)| at);
+    match (head_end, tail_start) {
+        (Some(head_end), Some(tail_start)) if id[..tail_start].chars().count() > 10 => {
+            let mut short = String::with_capacity(head_end + 3 + id.len() - tail_start);
+            short.push_str(&id[..head_end]);
+            short.push('…');
+            short.push_str(&id[tail_start..]);
+            short
+        }
+        _ => id.to_owned(),
     }
-    let head: String = chars[..8].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
@@ -174,6 +180,10 @@ mod tests {
         );
         assert_eq!(short_session_id("ses_CM42NfvvzCab123"), "ses_CM42…b123");
         assert_eq!(short_session_id("test_session"), "test_session");
+        // Up to 14 characters stay whole; characters, not bytes, count.
+        assert_eq!(short_session_id("abcdefghijklmn"), "abcdefghijklmn");
+        assert_eq!(short_session_id("abcdefghijklmno"), "abcdefgh…lmno");
+        assert_eq!(short_session_id("ééééééééééééééé"), "éééééééé…éééé");
         assert!(is_together(TOGETHER_API_BASE) && !is_together("/v1"));
         assert!(is_together("https://api.together.xyz:443/v1/"));
         assert!(!is_together(
