@@ -387,8 +387,7 @@ async fn a_share_link_brings_code_and_outputs_read_only_until_run() {
         .execute("localStorage.clear()", vec![])
         .await
         .unwrap();
-    browser.client.goto("about:blank").await.unwrap();
-    browser.client.goto(&link).await.unwrap();
+    browser.load(&link).await;
     let shared = browser
         .wait_for("[data-testid=cell][data-status=shared]")
         .await;
@@ -420,12 +419,7 @@ async fn a_share_link_brings_code_and_outputs_read_only_until_run() {
     assert_eq!(browser.count("[data-testid=cell]").await, 2);
 
     // A damaged link says so and loses nothing.
-    browser.client.goto("about:blank").await.unwrap();
-    browser
-        .client
-        .goto(&format!("{}#z=AAAA", server.url))
-        .await
-        .unwrap();
+    browser.load(&format!("{}#z=AAAA", server.url)).await;
     let notice = browser.wait_for("[data-testid=notice]").await;
     assert!(notice.text().await.unwrap().contains("damaged"));
     assert_eq!(browser.count("[data-testid=cell]").await, 2);
@@ -471,22 +465,16 @@ async fn widgets_run_their_code_and_share_a_session_by_name() {
     assert!(link.starts_with(&format!("{}#z=", server.url)), "{link}");
 
     // Another widget of the same session name sees `x`.
-    browser.client.goto("about:blank").await.unwrap();
     browser
-        .client
-        .goto(&widget("code=print(x)&session=guide&autorun"))
-        .await
-        .unwrap();
+        .load(&widget("code=print(x)&session=guide&autorun"))
+        .await;
     assert_eq!(browser.wait_settled(1).await, "ok");
     assert!(browser.last_cell_text().await.contains("42"));
 
     // A widget of another name does not.
-    browser.client.goto("about:blank").await.unwrap();
     browser
-        .client
-        .goto(&widget("code=print(x)&session=elsewhere"))
-        .await
-        .unwrap();
+        .load(&widget("code=print(x)&session=elsewhere"))
+        .await;
     // Without autorun nothing runs until Run.
     browser.wait_for("[data-testid=editor]").await;
     assert_eq!(browser.count("[data-testid=cell]").await, 0);
@@ -500,12 +488,9 @@ async fn widgets_run_their_code_and_share_a_session_by_name() {
     assert!(browser.last_cell_text().await.contains("NameError"));
 
     // Recorded outputs that cannot be read: said so, and the code is kept.
-    browser.client.goto("about:blank").await.unwrap();
     browser
-        .client
-        .goto(&widget("code=print(1)&outputs=%5Bnot%20json"))
-        .await
-        .unwrap();
+        .load(&widget("code=print(1)&outputs=%5Bnot%20json"))
+        .await;
     let notice = browser.wait_for("[data-testid=notice]").await;
     assert!(notice.text().await.unwrap().contains("recorded outputs"));
     let editor = browser.wait_for("[data-testid=editor]").await;

@@ -70,6 +70,13 @@ impl Browser {
         }
     }
 
+    /// Loads `url` as a new page, even when it differs from the current
+    /// address only in its fragment (which would not reload the page).
+    pub async fn load(&self, url: &str) {
+        self.client.goto("about:blank").await.unwrap();
+        self.client.goto(url).await.unwrap();
+    }
+
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .wait()
