@@ -16,12 +16,7 @@ async fn the_page_renders_and_its_wasm_runs() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&server.url).await;
     browser.wait_for("[data-testid=editor]").await;
-    let session = browser
-        .wait_for("[data-testid=session-id]")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let session = browser.text("[data-testid=session-id]").await;
     assert!(session.contains("new session"), "{session}");
     // The server fronts the API: no key is asked for.
     assert_eq!(browser.count("[data-testid=api-key]").await, 0);
@@ -38,12 +33,7 @@ async fn session_reuse_survives_a_reload() {
         .wait_for("[data-testid=cell]:nth-of-type(2) [data-testid=output][data-output-type=stdout]")
         .await;
     assert_eq!(output.text().await.unwrap(), "The value of x is 42");
-    let session = browser
-        .wait_for("[data-testid=session-id]")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let session = browser.text("[data-testid=session-id]").await;
     assert!(session.starts_with("ses_"), "{session}");
     // The local backend lists sessions: the bar shows the count and time left.
     let details = browser
@@ -145,12 +135,7 @@ async fn an_expired_session_recovers_with_replay() {
     assert!(browser.last_cell_text().await.contains("expired"));
     // The code that failed is still there.
     assert!(browser.last_cell_text().await.contains("print(x)"));
-    browser
-        .wait_for("[data-testid=replay]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=replay]").await;
     // Replay runs `x = 42` and then `print(x)` in a new session.
     assert_eq!(browser.wait_settled(4).await, "ok");
     assert!(browser.last_cell_text().await.contains("42"));
@@ -178,12 +163,7 @@ async fn server_errors_and_an_unreachable_api_are_reported() {
     assert_eq!(browser.run("print(1)").await, "failed");
     assert!(browser.last_cell_text().await.contains("(503)"));
 
-    browser
-        .wait_for("[data-testid=settings]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=settings]").await;
     browser.set_api_base("http://127.0.0.1:9/v1").await;
     assert_eq!(browser.run("print(2)").await, "failed");
     let text = browser.last_cell_text().await;
@@ -290,21 +270,11 @@ async fn stop_marks_the_cell_and_keeps_the_session() {
     let browser = Browser::open(&server.url).await;
     assert_eq!(browser.run("x = 42").await, "ok");
     browser.set_code("import time\ntime.sleep(3)").await;
-    browser
-        .wait_for("[data-testid=run]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=run]").await;
     browser
         .wait_for("[data-testid=cell][data-status=running]")
         .await;
-    browser
-        .wait_for("[data-testid=stop]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=stop]").await;
     assert_eq!(browser.wait_settled(2).await, "stopped");
     assert!(
         browser
@@ -363,7 +333,7 @@ async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_k
 
 /// Clicks the Share button `button` and returns the link it made.
 async fn share(browser: &Browser, button: &str) -> String {
-    browser.wait_for(button).await.click().await.unwrap();
+    browser.click(button).await;
     browser
         .wait_for(".share-bar:not([hidden]) [data-testid=share-link]")
         .await
@@ -397,20 +367,10 @@ async fn a_share_link_brings_code_and_outputs_read_only_until_run() {
         "{text}"
     );
     // Nothing ran: no session yet, and the link is consumed.
-    let session = browser
-        .wait_for("[data-testid=session-id]")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let session = browser.text("[data-testid=session-id]").await;
     assert!(session.contains("new session"), "{session}");
     assert_eq!(browser.client.current_url().await.unwrap().fragment(), None);
-    browser
-        .wait_for("[data-testid=rerun]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=rerun]").await;
     assert_eq!(browser.wait_settled(2).await, "ok");
     assert!(browser.last_cell_text().await.contains("42"));
     // A reload shows the same two cells, not the link again.
@@ -445,12 +405,7 @@ async fn widgets_run_their_code_and_share_a_session_by_name() {
     let editor = browser.wait_for("[data-testid=editor]").await;
     assert!(editor.attr("readonly").await.unwrap().is_some());
     assert_eq!(editor.prop("value").await.unwrap().unwrap(), "x = 42");
-    browser
-        .wait_for("[data-testid=run]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=run]").await;
     browser.wait_for("[data-testid=cell][data-status=ok]").await;
     // Only the latest run shows; the recorded outputs are gone from view.
     assert!(!recorded.is_displayed().await.unwrap());
@@ -478,12 +433,7 @@ async fn widgets_run_their_code_and_share_a_session_by_name() {
     // Without autorun nothing runs until Run.
     browser.wait_for("[data-testid=editor]").await;
     assert_eq!(browser.count("[data-testid=cell]").await, 0);
-    browser
-        .wait_for("[data-testid=run]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=run]").await;
     assert_eq!(browser.wait_settled(1).await, "error");
     assert!(browser.last_cell_text().await.contains("NameError"));
 

@@ -86,6 +86,16 @@ impl Browser {
             .unwrap_or_else(|error| panic!("{css} never appeared: {error}"))
     }
 
+    /// Clicks the first element matching `css`, once there is one.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    /// The text of the first element matching `css`, once there is one.
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap()
+    }
+
     pub async fn count(&self, css: &str) -> usize {
         self.client.find_all(Locator::Css(css)).await.unwrap().len()
     }
