@@ -94,12 +94,12 @@ pub fn App() -> impl IntoView {
     // A memo, so the panel is built only when it opens.
     let settings_shown = Memo::new(move |_| show_settings.get());
 
-    // What a link brought becomes a read-only cell (in a widget, the outputs
-    // recorded for its code); a widget's editor gets the code.
     let options_readonly = options.readonly;
     let host = embedded.then(|| widget::connect(playground, theme, options.fixed_height.is_none()));
     let (show_key, autorun) = (options.show_key || !embedded, options.autorun);
     let api_override = options.api.clone().filter(|_| embedded);
+    // What a link brought becomes a read-only cell (in a widget, the outputs
+    // recorded for its code); a widget's editor gets the code.
     spawn_local(async move {
         if options.brings_code() || (embedded && options.outputs.is_some()) {
             let complain = |complaint: &str| playground.notice.set(Some(complaint.to_owned()));
@@ -176,7 +176,6 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| playground.clear()>
                         "Clear"
                     </button>
-
                 </div>
             </section>
         </main>

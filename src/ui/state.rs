@@ -106,16 +106,16 @@ impl Playground {
         }
     }
 
-    /// Writes the scrollback to localStorage, trimmed to its budget.
+    /// Writes the scrollback to localStorage, trimmed to its budget; a
+    /// widget writes only its named session's id.
     pub fn save(&self) {
         if let Some(key) = self.widget_session {
             match self.session_id.get_untracked() {
-                Some(id) => browser::store(key, &id),
-                None => {
-                    browser::remove(key);
-                    true
+                Some(id) => {
+                    browser::store(key, &id);
                 }
-            };
+                None => browser::remove(key),
+            }
             return;
         }
         let saved = Saved {
