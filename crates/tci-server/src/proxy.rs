@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tci_api::ApiError;
 
-use crate::wire::WireJson;
+use crate::api::wire::WireJson;
 
 /// The upstream key. Its `Debug` never shows it, so it cannot reach a log.
 #[derive(Clone)]

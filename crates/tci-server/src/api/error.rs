@@ -6,8 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tci_api::ApiError;
 
+use crate::api::wire::WireJson;
 use crate::local::ExecuteError;
-use crate::wire::WireJson;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiFailure {

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tci_api::json::{self, FromJson, ToJson};
 
-use crate::error::ApiFailure;
+use crate::api::error::ApiFailure;
 
 /// A JSON body whose every rejection is a Together-shaped error: 400 for
 /// malformed JSON, 422 for the wrong fields, 413 over the size limit. The
