@@ -10,8 +10,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
-use crate::failure::{RunFailure, classify};
-use crate::settings::{Backend, endpoint, is_together};
+use crate::model::failure::{RunFailure, classify};
+use crate::model::settings::{Backend, endpoint, is_together};
 
 #[derive(Debug)]
 pub enum CallError {
@@ -60,7 +60,7 @@ pub async fn sessions(backend: &Backend, key: &str) -> Option<Vec<SessionInfo>> 
 }
 
 /// `config.json` of a server next to the app, if there is one.
-pub async fn server_config() -> Option<crate::settings::ServerConfig> {
+pub async fn server_config() -> Option<crate::model::settings::ServerConfig> {
     get_json("config.json", "").await
 }
 

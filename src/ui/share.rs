@@ -12,7 +12,8 @@ use web_sys::{ReadableWritablePair, Response};
 
 use super::browser;
 use super::state::Playground;
-use crate::{base64, link};
+use crate::base64;
+use crate::embed::link;
 
 #[wasm_bindgen]
 extern "C" {

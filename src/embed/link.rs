@@ -6,7 +6,7 @@ use tci_api::Output;
 use tci_api::json::{self, FromJson, Json, Object, ToJson};
 
 use crate::base64::{self, Alphabet};
-use crate::settings::Theme;
+use crate::model::settings::Theme;
 
 /// Widgets that name no session share this one.
 pub const DEFAULT_SESSION: &str = "default";

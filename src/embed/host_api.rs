@@ -6,8 +6,8 @@
 use tci_api::Output;
 use tci_api::json::{Json, Number, Object, ToJson};
 
-use crate::cell::Status;
-use crate::settings::Theme;
+use crate::model::cell::Status;
+use crate::model::settings::Theme;
 
 pub const VERSION: u64 = 1;
 

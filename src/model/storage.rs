@@ -6,8 +6,8 @@
 
 use tci_api::json::{self, FromJson, Json, Object, ShapeError, ToJson};
 
-use crate::cell::{Cell, Status};
-use crate::history::History;
+use crate::model::cell::{Cell, Status};
+use crate::model::history::History;
 
 pub const KEY: &str = "tci-playground";
 pub const DRAFT_KEY: &str = "tci-playground-draft";
