@@ -16,7 +16,11 @@ use leptos::tachys::view::Mountable;
 use tci_api::json::{self, Json, Object};
 use tci_api::{MimeBundle, Output, RichKind};
 use tci_playground::App;
+use tci_playground::model::settings::Theme;
+use tci_playground::model::storage_keys;
 use tci_playground::ui::OutputView;
+use tci_playground::ui::state::{self, Draft};
+use tci_playground::ui::widget;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -24,8 +28,6 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const STORAGE_KEY: &str = "tci-playground";
-const DRAFT_KEY: &str = "tci-playground-draft";
 const ROOT_CLASS: &str = "wbt-root";
 
 // ---------------------------------------------------------------------------
@@ -314,7 +316,9 @@ async fn app_mounts_and_the_editor_highlights_and_saves_the_draft() {
     // The `<` of the code is text in the overlay, not markup.
     assert!(text(&highlight).starts_with(code), "{}", text(&highlight));
     assert_eq!(
-        local_storage().get_item(DRAFT_KEY).expect("read draft"),
+        local_storage()
+            .get_item(storage_keys::DRAFT)
+            .expect("read draft"),
         Some(code.to_owned())
     );
 
@@ -326,7 +330,7 @@ async fn app_mounts_and_the_editor_highlights_and_saves_the_draft() {
 async fn app_restores_the_draft() {
     reset_storage();
     local_storage()
-        .set_item(DRAFT_KEY, "import math")
+        .set_item(storage_keys::DRAFT, "import math")
         .expect("store draft");
     let app = mount_app().await;
 
@@ -370,7 +374,7 @@ async fn app_restores_the_scrollback() {
         "next_cell_id": 2
     }"#;
     local_storage()
-        .set_item(STORAGE_KEY, saved)
+        .set_item(storage_keys::SCROLLBACK, saved)
         .expect("store the scrollback");
     let app = mount_app().await;
 
@@ -424,7 +428,7 @@ async fn app_restores_the_scrollback() {
 async fn corrupt_storage_shows_a_notice_and_starts_clean() {
     reset_storage();
     local_storage()
-        .set_item(STORAGE_KEY, "{not json")
+        .set_item(storage_keys::SCROLLBACK, "{not json")
         .expect("store garbage");
     let app = mount_app().await;
 
@@ -454,7 +458,7 @@ async fn corrupt_storage_shows_a_notice_and_starts_clean() {
 async fn storage_from_another_version_shows_a_notice() {
     reset_storage();
     local_storage()
-        .set_item(STORAGE_KEY, r#"{"version":99,"cells":[]}"#)
+        .set_item(storage_keys::SCROLLBACK, r#"{"version":99,"cells":[]}"#)
         .expect("store a future version");
     let app = mount_app().await;
 
@@ -875,7 +879,7 @@ async fn a_shared_cell_is_read_only_and_offers_run() {
         "next_cell_id": 1
     }"#;
     local_storage()
-        .set_item(STORAGE_KEY, saved)
+        .set_item(storage_keys::SCROLLBACK, saved)
         .expect("store the scrollback");
     let app = mount_app().await;
     let cell = app.one("[data-testid=cell]");
@@ -899,11 +903,11 @@ async fn a_widget_takes_well_formed_host_messages_only() {
     reset_storage();
     let draft = RwSignal::new(String::new());
     let mounted = mount(move || {
-        let playground = tci_playground::ui::Playground::for_widget("wbt", "a = 1".into());
-        provide_context(playground);
-        let theme = RwSignal::new(tci_playground::model::settings::Theme::System);
-        tci_playground::ui::widget::connect(playground, theme, false);
-        Effect::new(move |_| draft.set(playground.draft.get()));
+        state::for_widget("wbt", "a = 1".into());
+        let theme = RwSignal::new(Theme::System);
+        widget::connect(theme, false);
+        let editor = expect_context::<Draft>();
+        Effect::new(move |_| draft.set(editor.text()));
         view! { <p data-testid="theme">{move || theme.get().as_str()}</p> }
     });
     wait_for("the initial code", || draft.get_untracked() == "a = 1").await;
