@@ -15,6 +15,7 @@ use tower::util::MapRequest;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{self, app_config::app_config, execute::execute, sessions::sessions};
+use crate::config::defaults;
 use crate::local::LocalBackend;
 use crate::middleware::{
     ApiGuard, auth::require_token, origin, paths::collapse_slashes, rate_limit,
@@ -72,11 +73,12 @@ pub struct Site {
 }
 
 impl Site {
+    /// The site with the flags' defaults around `dist`.
     pub fn new(dist: impl Into<PathBuf>) -> Self {
         Site {
             dist: dist.into(),
-            body_limit: 16 << 20,
-            frame_ancestors: "'self'".into(),
+            body_limit: defaults::BODY_LIMIT,
+            frame_ancestors: defaults::FRAME_ANCESTORS.into(),
         }
     }
 }

@@ -11,7 +11,6 @@ pub use request_log::RequestLog;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -19,6 +18,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tci_api::contract::Schemas;
 use tci_server::app::{App, AppState, Site, app};
+use tci_server::config::LocalArgs;
 use tci_server::local::{LocalBackend, LocalConfig};
 use tower::ServiceExt;
 
@@ -45,19 +45,13 @@ pub fn schemas() -> &'static Schemas {
     SCHEMAS.get_or_init(Schemas::load)
 }
 
+/// The server's own defaults, with the project's Python, no sandbox, and one
+/// interpreter kept waiting instead of two (tests start many backends at once).
 pub fn config(work_root: &Path) -> LocalConfig {
     LocalConfig {
         python: python(),
-        work_root: work_root.to_path_buf(),
         pool_size: 1,
-        max_sessions: 8,
-        session_lifetime: Duration::from_secs(3600),
-        idle_timeout: Duration::from_secs(1800),
-        exec_timeout: Duration::from_secs(60),
-        interrupt_grace: Duration::from_secs(2),
-        output_cap: 1 << 20,
-        memory_limit: Some(1 << 30),
-        sandbox: false,
+        ..LocalArgs::default().to_local_config(work_root.to_path_buf(), false)
     }
 }
 
