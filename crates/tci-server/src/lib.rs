@@ -137,9 +137,9 @@ async fn start_local(
 ) -> Result<(LocalBackend, bool, Option<tempfile::TempDir>), ServerError> {
     let sandbox = match config.local.sandbox {
         SandboxChoice::Off => false,
-        SandboxChoice::Auto => bubblewrap_works().is_ok(),
+        SandboxChoice::Auto => local::sandbox::works().is_ok(),
         SandboxChoice::On => {
-            bubblewrap_works().map_err(ServerError::Sandbox)?;
+            local::sandbox::works().map_err(ServerError::Sandbox)?;
             true
         }
     };
@@ -161,25 +161,6 @@ async fn start_local(
         .await
         .map_err(ServerError::Python)?;
     Ok((backend, sandbox, guard))
-}
-
-fn bubblewrap_works() -> Result<(), String> {
-    let output = std::process::Command::new("bwrap")
-        .args([
-            "--ro-bind",
-            "/",
-            "/",
-            "--unshare-net",
-            "--die-with-parent",
-            "true",
-        ])
-        .output()
-        .map_err(|error| format!("bwrap: {error}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
-    }
 }
 
 async fn shutdown_signal() {
