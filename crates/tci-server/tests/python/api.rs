@@ -1,14 +1,11 @@
 //! The /tci API of the local backend, driven through the router with real
 //! Python sessions. Every response is validated against the OpenAPI schema.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
-use support::{TestServer, kinds, text_of};
 use tci_api::timestamp;
+use tci_testkit::{TestServer, kinds, text_of};
 
 #[tokio::test]
 async fn the_documented_session_reuse_example() {
@@ -279,7 +276,7 @@ async fn a_token_is_required_when_configured() {
     ] {
         let (status, body) = server.request(request(auth)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth:?}");
-        support::schemas().assert_valid("ExecuteResponse", &body);
+        tci_testkit::schemas().assert_valid("ExecuteResponse", &body);
     }
     let (status, _) = server.request(request(Some("Bearer s3cret"))).await;
     assert_eq!(status, StatusCode::OK);

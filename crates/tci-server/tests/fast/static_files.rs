@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 //! The static side of the server: precompressed files chosen by
 //! Accept-Encoding, cache headers by content hash, the SPA fallback, and the
 //! security headers with a Content-Security-Policy built from `index.html`.

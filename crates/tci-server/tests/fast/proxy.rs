@@ -1,17 +1,14 @@
 //! Proxy mode over real HTTP: the router in front of a stub upstream that
 //! records what it receives.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::stub_upstream::StubUpstream;
-use support::workspace_root;
 use tci_server::app::{AppState, Backend, Site, app};
 use tci_server::middleware::{ApiGuard, RateLimiter};
 use tci_server::proxy::{ApiKey, Proxy};
+use tci_testkit::stub_upstream::StubUpstream;
+use tci_testkit::workspace_root;
 
 const SERVER_KEY: &str = "server-key-123";
 
@@ -204,7 +201,7 @@ async fn an_unreachable_upstream_is_a_502_and_a_slow_one_a_504_never_retried() {
     let (code, body) = json_of(response).await;
     assert_eq!(code, 502);
     assert_eq!(body["error"]["code"], "upstream_unreachable");
-    support::schemas().assert_valid("ExecuteResponse", &body);
+    tci_testkit::schemas().assert_valid("ExecuteResponse", &body);
 
     let (stub, upstream) = StubUpstream::start().await;
     let proxy = start_proxy(&upstream, Duration::from_millis(500), 1 << 20).await;
