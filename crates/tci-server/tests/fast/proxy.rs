@@ -383,3 +383,37 @@ async fn concurrent_executes_per_client_are_capped() {
     statuses.sort();
     assert_eq!(statuses, [200, 200, 429]);
 }
+
+#[tokio::test]
+async fn an_allowed_page_can_read_a_rate_limit_and_its_retry_after() {
+    let (_stub, upstream) = StubUpstream::start().await;
+    let guard = ApiGuard {
+        allowed_origins: vec!["https://docs.example.com".into()],
+        limits: RateLimiter::new(1, 0),
+        ..ApiGuard::default()
+    };
+    let proxy = start_guarded_proxy(&upstream, Duration::from_secs(30), 1 << 20, guard).await;
+    let send = || {
+        client()
+            .post(format!("{proxy}v1/tci/execute"))
+            .header("origin", "https://docs.example.com")
+            .json(&json!({"code": "1"}))
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 200);
+    let limited = send().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let headers = limited.headers();
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://docs.example.com"
+    );
+    assert!(
+        headers["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("retry-after"),
+        "{headers:?}"
+    );
+    assert!(headers.contains_key("retry-after"));
+}
