@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::app::Site;
 use crate::local::LocalConfig;
+use crate::middleware::{ApiGuard, RateLimiter};
 
 /// The default of every flag that has one.
 pub mod defaults {
@@ -92,6 +94,26 @@ pub struct Config {
 
     #[command(flatten)]
     pub local: LocalArgs,
+}
+
+impl Config {
+    /// How the site around the API is served.
+    pub fn site(&self) -> Site {
+        Site {
+            dist: self.dist.clone(),
+            body_limit: self.body_limit,
+            frame_ancestors: self.frame_ancestors.clone(),
+        }
+    }
+
+    /// The Origin check and the rate limits in front of the API.
+    pub fn api_guard(&self) -> ApiGuard {
+        ApiGuard {
+            allowed_origins: self.allowed_origins.clone(),
+            limits: RateLimiter::new(self.rate_per_minute, self.concurrent_per_client),
+            trust_forwarded_for: self.trust_forwarded_for,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -103,22 +103,11 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             if use_proxy { " and spend its key" } else { "" }
         );
     }
+    let site = config.site();
     let state = app::AppState {
         backend,
+        guard: Arc::new(config.api_guard()),
         token: config.token.map(Arc::from),
-        guard: Arc::new(middleware::ApiGuard {
-            allowed_origins: config.allowed_origins.clone(),
-            limits: middleware::RateLimiter::new(
-                config.rate_per_minute,
-                config.concurrent_per_client,
-            ),
-            trust_forwarded_for: config.trust_forwarded_for,
-        }),
-    };
-    let site = app::Site {
-        dist: config.dist.clone(),
-        body_limit: config.body_limit,
-        frame_ancestors: config.frame_ancestors.clone(),
     };
     let app = app::app(state, &site);
     axum::serve(
