@@ -16,10 +16,9 @@ pub mod site;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
-
-use std::time::Duration;
 
 use app::Backend;
 use config::{Config, Mode, SandboxChoice};
