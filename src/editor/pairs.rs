@@ -66,7 +66,8 @@ pub fn type_char(state: &EditorState, typed: char) -> Option<EditorState> {
     if typed == close {
         return (next == Some(close)).then(|| collapsed(text.clone(), state.sel_start + 1));
     }
-    closes_before(next).then(|| insert_at_cursor(state, s, &format!("{open}{close}")))
+    let pair: String = [open, close].iter().collect();
+    closes_before(next).then(|| insert_at_cursor(state, s, &pair))
 }
 
 /// The byte offset of the opener when the cursor at `pos` sits between an
@@ -111,7 +112,7 @@ fn insert_at_cursor(state: &EditorState, s: usize, pair: &str) -> EditorState {
 /// Whether a closer may be added in front of `next`: at the end, before
 /// space, or before what ends an expression, never before a word.
 fn closes_before(next: Option<char>) -> bool {
-    next.is_none_or(|c| c.is_whitespace() || ")]},:;".contains(c))
+    next.is_none_or(|c| c.is_whitespace() || matches!(c, ')' | ']' | '}' | ',' | ':' | ';'))
 }
 
 /// A quote opens a string after an operator or space, or after a string

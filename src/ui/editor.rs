@@ -128,14 +128,18 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
             return;
         }
         let edited = match input_type.as_str() {
-            // The context menu's Undo, a platform gesture, another layout's Z.
+            // The context menu's Undo, a platform gesture, another layout's Z;
+            // or Ctrl+Z in another field reaching into the page's one native
+            // stack, which must leave the editor alone.
             "historyUndo" | "historyRedo" => {
                 event.prevent_default();
-                travel(if input_type == "historyUndo" {
-                    draft.undo()
-                } else {
-                    draft.redo()
-                });
+                if has_focus(textarea) {
+                    travel(if input_type == "historyUndo" {
+                        draft.undo()
+                    } else {
+                        draft.redo()
+                    });
+                }
                 return;
             }
             "insertText" if !event.is_composing() => {
@@ -189,6 +193,13 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
             ></textarea>
         </div>
     }
+}
+
+fn has_focus(textarea: NodeRef<Textarea>) -> bool {
+    let focused = document().active_element();
+    textarea
+        .get_untracked()
+        .is_some_and(|element| focused.as_deref() == Some(element.as_ref()))
 }
 
 /// The key, with the Latin letter its position has where the layout types

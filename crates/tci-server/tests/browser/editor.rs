@@ -1,15 +1,12 @@
-//! End to end: the code editor under real key presses in Chromium (WebDriver
-//! key actions are trusted events, as a user's are), served by the real
+//! The code editor under real key presses in Chromium (WebDriver key
+//! actions are trusted events, as a user's are), served by the real
 //! tci-server binary. Every undo and redo is checked against the exact texts
-//! the editor showed. Needs `trunk build --release` first.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
+//! the editor showed.
 
 use fantoccini::elements::Element;
 use serde_json::json;
-use support::RunningServer;
-use support::browser::Browser;
+use tci_testkit::RunningServer;
+use tci_testkit::browser::Browser;
 
 // WebDriver key codes; RELEASE lets go of the held modifiers.
 const ENTER: &str = "\u{E007}";
@@ -288,6 +285,31 @@ async fn the_host_pages_set_code_is_one_undo_step() {
     assert_eq!(
         press(&editor, &ctrl_shift("z"), 2).await,
         ["x = 10", "print(2)"]
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn undo_in_another_field_leaves_the_editor_alone() {
+    let server = RunningServer::start(&[]);
+    let browser = Browser::open(&server.url).await;
+    let editor = editor(&browser).await;
+    assert_eq!(typed(&editor, &format!("a = 1{ENTER}b")).await, "a = 1\nb");
+    browser.click("[data-testid=settings]").await;
+    let field = browser.wait_for("[data-testid=api-base]").await;
+    field.click().await.unwrap();
+    field.send_keys(&format!("{}x", ctrl("a"))).await.unwrap();
+    // More undos than the field has: the page's stack reaches the editor's
+    // typing, which must not change.
+    for _ in 0..4 {
+        field.send_keys(&ctrl("z")).await.unwrap();
+    }
+    assert_eq!(value(&editor).await, "a = 1\nb");
+    // The editor's own history is intact.
+    editor.click().await.unwrap();
+    assert_eq!(
+        press(&editor, &ctrl("z"), 3).await,
+        ["a = 1\n", "a = 1", ""]
     );
     browser.close().await;
 }
