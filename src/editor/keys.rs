@@ -165,6 +165,13 @@ pub fn cursor_on_last_line(state: &EditorState) -> bool {
     s == e && !state.text[s..].contains('\n')
 }
 
+/// `text` with the cursor at its end, where a browser puts it when a
+/// script replaces a textarea's text.
+pub fn cursor_at_end(text: String) -> EditorState {
+    let end = utf16_len(&text);
+    collapsed(text, end)
+}
+
 pub(super) fn collapsed(text: String, cursor: u32) -> EditorState {
     EditorState {
         text,

@@ -226,11 +226,5 @@ fn single_char(data: Option<String>) -> Option<char> {
 
 /// Puts an entry of the submission history in the editor, cursor at its end.
 fn recall(recalled: Option<String>) -> Option<EditorState> {
-    let text = recalled?;
-    let end = text.encode_utf16().count() as u32;
-    Some(EditorState {
-        text,
-        sel_start: end,
-        sel_end: end,
-    })
+    recalled.map(keys::cursor_at_end)
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::editor::keys::EditorState;
+use crate::editor::keys::{EditorState, cursor_at_end};
 use crate::editor::undo::{EditKind, UndoHistory};
 use crate::model::history::History;
 use crate::model::storage_keys;
@@ -112,14 +112,5 @@ impl Draft {
 
     pub(super) fn history(&self) -> History {
         self.history.get_value()
-    }
-}
-
-fn cursor_at_end(text: String) -> EditorState {
-    let end = u32::try_from(text.encode_utf16().count()).unwrap_or(u32::MAX);
-    EditorState {
-        text,
-        sel_start: end,
-        sel_end: end,
     }
 }
