@@ -7,7 +7,6 @@
 //! (`target_arch = "wasm32"`).
 
 pub mod ansi;
-pub mod base64;
 pub mod cell;
 pub mod editor_ops;
 pub mod failure;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use leptos::mount::{UnmountHandle, mount_to};
 use leptos::prelude::*;
 use leptos::tachys::view::Mountable;
-use tci_api::json::{self, Json, Object};
+use serde_json::{Value, json};
 use tci_api::{MimeBundle, Output, RichKind};
 use tci_playground::App;
 use tci_playground::ui::OutputView;
@@ -241,7 +241,11 @@ async fn render(output: Output) -> (Mounted<impl Mountable>, Element) {
     (mounted, wrapper)
 }
 
-fn bundle(kind: RichKind, members: Object) -> Output {
+/// A rich output whose bundle is the JSON object `members`.
+fn bundle(kind: RichKind, members: Value) -> Output {
+    let Value::Object(members) = members else {
+        panic!("a bundle is an object: {members}");
+    };
     Output::Rich {
         kind,
         bundle: MimeBundle::Map(members),
@@ -527,9 +531,7 @@ async fn svg_becomes_an_image_source_never_markup() {
                <script>alert(1)</script><rect width='10' height='10'/></svg>";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("image/svg+xml", svg)
-            .with("text/plain", "<Figure>"),
+        json!({"image/svg+xml": svg, "text/plain": "<Figure>"}),
     ))
     .await;
 
@@ -613,9 +615,7 @@ async fn html_goes_to_a_sandboxed_frame_without_same_origin() {
                 <script>localStorage.setItem('pwned', '1');</script>";
     let (_mounted, output) = render(bundle(
         RichKind::ExecuteResult,
-        Object::new()
-            .with("text/html", html)
-            .with("text/plain", "<DataFrame>"),
+        json!({"text/html": html, "text/plain": "<DataFrame>"}),
     ))
     .await;
 
@@ -651,11 +651,8 @@ async fn html_goes_to_a_sandboxed_frame_without_same_origin() {
 async fn html_frame_takes_the_height_it_reports() {
     let messages = Messages::listen();
     let html = "<div style='height:300px'>tall</div>";
-    let (_mounted, output) = render(bundle(
-        RichKind::DisplayData,
-        Object::new().with("text/html", html),
-    ))
-    .await;
+    let (_mounted, output) =
+        render(bundle(RichKind::DisplayData, json!({"text/html": html}))).await;
     let frame = one(&output, "iframe.html-output");
     assert_eq!(
         frame_height(&frame),
@@ -678,9 +675,7 @@ async fn markdown_escapes_raw_html_and_unsafe_links() {
     let markdown = "# Title\n<b>x</b>\n\n[click](javascript:alert(1)) [ok](https://example.com)\n\n<img src=x onerror=alert(1)>";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("text/markdown", markdown)
-            .with("text/plain", "md"),
+        json!({"text/markdown": markdown, "text/plain": "md"}),
     ))
     .await;
 
@@ -706,9 +701,7 @@ async fn png_becomes_a_data_url_image() {
                2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\n";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("image/png", png)
-            .with("text/plain", "<Figure size 1x1>"),
+        json!({"image/png": png, "text/plain": "<Figure size 1x1>"}),
     ))
     .await;
 
@@ -727,9 +720,7 @@ async fn png_becomes_a_data_url_image() {
 async fn json_and_latex_are_shown_as_text() {
     let (json_output, output) = render(bundle(
         RichKind::ExecuteResult,
-        Object::new()
-            .with("application/json", Object::new().with("html", HOSTILE))
-            .with("text/plain", "{...}"),
+        json!({"application/json": {"html": HOSTILE}, "text/plain": "{...}"}),
     ))
     .await;
     let details = one(&output, "details.json");
@@ -740,9 +731,7 @@ async fn json_and_latex_are_shown_as_text() {
 
     let (_latex, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("text/latex", "$x < y$")
-            .with("text/plain", "x<y"),
+        json!({"text/latex": "$x < y$", "text/plain": "x<y"}),
     ))
     .await;
     assert_eq!(text(&one(&output, "pre.latex")), "$x < y$");
@@ -753,7 +742,7 @@ async fn json_and_latex_are_shown_as_text() {
 async fn a_bundle_with_nothing_showable_names_its_types() {
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new().with("application/x-unknown", "<script>alert(1)</script>"),
+        json!({"application/x-unknown": "<script>alert(1)</script>"}),
     ))
     .await;
 
@@ -786,14 +775,8 @@ async fn a_bare_string_bundle_is_plain_text() {
 
 #[wasm_bindgen_test]
 async fn an_unknown_output_type_is_shown_as_data() {
-    let data = Object::new().with("percent", json::parse("5").expect("a number"));
-    let wire = Json::from(
-        Object::new()
-            .with("type", "progress")
-            .with("data", data.with("label", HOSTILE)),
-    )
-    .compact();
-    let parsed: Output = json::from_str(&wire).expect("any type parses");
+    let wire = json!({"type": "progress", "data": {"percent": 5, "label": HOSTILE}}).to_string();
+    let parsed: Output = serde_json::from_str(&wire).expect("any type parses");
     let (_mounted, output) = render(parsed).await;
 
     assert_eq!(

@@ -17,7 +17,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::settings::{self, ServerConfig, Theme};
+use crate::settings::{self, Theme};
 use cell_view::CellView;
 use editor::Editor;
 pub use output::OutputView;
@@ -25,13 +25,11 @@ use session_bar::SessionBar;
 use settings_panel::SettingsPanel;
 use share::ShareBar;
 pub use state::Playground;
+use tci_api::AppConfig;
 
 /// Asks for `config.json` and settles where the API is: `api_override`
 /// (a widget's `api` option) or the user's own base, else the server's.
-async fn find_backend(
-    playground: Playground,
-    api_override: Option<String>,
-) -> Option<ServerConfig> {
+async fn find_backend(playground: Playground, api_override: Option<String>) -> Option<AppConfig> {
     let server = api::server_config().await;
     let user_base = api_override.or_else(|| browser::load(settings::API_BASE_KEY));
     playground.backend.set(Some(settings::resolve(

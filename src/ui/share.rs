@@ -12,7 +12,7 @@ use web_sys::{ReadableWritablePair, Response};
 
 use super::browser;
 use super::state::Playground;
-use crate::{base64, link};
+use crate::link;
 
 #[wasm_bindgen]
 extern "C" {
@@ -56,7 +56,7 @@ pub async fn link_for(code: &str, outputs: &[Output]) -> Option<String> {
 
 /// Code and outputs of a `z` payload; `None` for a damaged link.
 pub async fn open(payload: &str) -> Option<(String, Vec<Output>)> {
-    let json = decompress(base64::decode(payload)?).await?;
+    let json = decompress(link::share_bytes(payload)?).await?;
     link::decode_payload(&json)
 }
 

@@ -22,7 +22,7 @@ pub struct Playground {
     pub history: StoredValue<History>,
     /// `None` until `config.json` has been asked.
     pub backend: RwSignal<Option<Backend>>,
-    pub server_config: RwSignal<Option<settings::ServerConfig>>,
+    pub server_config: RwSignal<Option<tci_api::AppConfig>>,
     pub api_key: RwSignal<String>,
     pub running: RwSignal<Option<u64>>,
     pub notice: RwSignal<Option<String>>,

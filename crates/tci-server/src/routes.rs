@@ -15,8 +15,8 @@ use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use tci_api::{
-    EXECUTE_PATH, ExecuteRequest, ExecuteResponse, FileEncoding, Nullable, SESSIONS_PATH,
-    SessionInfo, SessionList, SessionListResponse, timestamp,
+    AppConfig, EXECUTE_PATH, ExecuteRequest, ExecuteResponse, FileEncoding, Nullable,
+    SESSIONS_PATH, SessionInfo, SessionList, SessionListResponse, timestamp,
 };
 use tower::ServiceExt;
 use tower::util::MapRequest;
@@ -27,7 +27,7 @@ use crate::guard::{self, ApiGuard};
 use crate::local::{Execution, LocalBackend, SessionFile, SessionSummary};
 use crate::proxy::Proxy;
 use crate::static_files;
-use crate::wire::{JsonBody, WireJson, body_bytes};
+use crate::wire::{JsonBody, body_bytes};
 
 /// Who answers the API: Python sessions here, or the upstream via the proxy.
 #[derive(Clone, Debug)]
@@ -112,7 +112,7 @@ fn routes(state: AppState, site: &Site) -> Router {
         .nest("/v1", api.clone())
         .merge(api)
         .route("/v1/{*rest}", any(unknown_api_path))
-        .route("/config.json", {
+        .route(&format!("/{}", AppConfig::FILE_NAME), {
             let embed_origins: Arc<[String]> = site
                 .frame_ancestors
                 .split_whitespace()
@@ -149,7 +149,7 @@ async fn execute(State(state): State<AppState>, request: Request) -> Result<Resp
 async fn execute_locally(
     backend: &LocalBackend,
     request: ExecuteRequest,
-) -> Result<WireJson<ExecuteResponse>, ApiFailure> {
+) -> Result<Json<ExecuteResponse>, ApiFailure> {
     let files = request
         .files
         .unwrap_or_default()
@@ -179,7 +179,7 @@ async fn execute_locally(
             files,
         })
         .await?;
-    Ok(WireJson(ExecuteResponse::success(
+    Ok(Json(ExecuteResponse::success(
         executed.session_id,
         executed.outputs,
     )))
@@ -189,7 +189,7 @@ async fn sessions(State(state): State<AppState>) -> Response {
     match &state.backend {
         Backend::Local(local) => {
             let sessions = local.sessions().into_iter().map(session_info).collect();
-            WireJson(SessionListResponse {
+            Json(SessionListResponse {
                 data: Nullable::Value(SessionList { sessions }),
                 ..Default::default()
             })
@@ -218,12 +218,12 @@ fn session_info(session: SessionSummary) -> SessionInfo {
 /// an embedded app talks by `postMessage` only with those (it keeps the exact
 /// origins of the list and drops keywords and wildcards).
 async fn app_config(state: AppState, embed_origins: Arc<[String]>) -> Response {
-    let body = Json(serde_json::json!({
-        "apiBase": "/v1",
-        "keyRequired": state.token.is_some(),
-        "backend": state.backend.name(),
-        "embedOrigins": &*embed_origins,
-    }));
+    let body = Json(AppConfig {
+        api_base: "/v1".into(),
+        key_required: state.token.is_some(),
+        backend: Some(state.backend.name().into()),
+        embed_origins: embed_origins.to_vec(),
+    });
     ([(header::CACHE_CONTROL, "no-cache")], body).into_response()
 }
 
