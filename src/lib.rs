@@ -1,23 +1,16 @@
 //! TCI Playground: a browser playground for Together's Code Interpreter.
 //!
-//! The pure logic (ANSI colours, highlighting, editor keys, output selection,
-//! storage schema, settings, error classification, link options, the
-//! widget's host protocol) lives in plain modules that build and test
-//! natively; the Leptos UI in [`ui`] exists only in the browser build
-//! (`target_arch = "wasm32"`).
+//! - [`model`]: cells, history, storage schema, settings, failures.
+//! - [`render`]: output selection, ANSI colours, highlighting, Markdown.
+//! - [`embed`]: link options, share payloads, the widget's host protocol.
+//! - [`editor`]: the code editor's key handling.
+//! - `ui`: the Leptos components, only in the browser build
+//!   (`target_arch = "wasm32"`); everything else builds and tests natively.
 
-pub mod ansi;
-pub mod cell;
-pub mod editor_ops;
-pub mod failure;
-pub mod highlight;
-pub mod history;
-pub mod host_api;
-pub mod link;
-pub mod markdown;
-pub mod output_view;
-pub mod settings;
-pub mod storage;
+pub mod editor;
+pub mod embed;
+pub mod model;
+pub mod render;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

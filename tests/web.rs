@@ -884,7 +884,7 @@ async fn a_widget_takes_well_formed_host_messages_only() {
     let mounted = mount(move || {
         let playground = tci_playground::ui::Playground::for_widget("wbt", "a = 1".into());
         provide_context(playground);
-        let theme = RwSignal::new(tci_playground::settings::Theme::System);
+        let theme = RwSignal::new(tci_playground::model::settings::Theme::System);
         tci_playground::ui::widget::connect(playground, theme, false);
         Effect::new(move |_| draft.set(playground.draft.get()));
         view! { <p data-testid="theme">{move || theme.get().as_str()}</p> }

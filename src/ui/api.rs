@@ -9,8 +9,8 @@ use tci_api::{
 };
 use web_sys::AbortSignal;
 
-use crate::failure::{RunFailure, classify};
-use crate::settings::{Backend, endpoint, is_together};
+use crate::model::failure::{RunFailure, classify};
+use crate::model::settings::{Backend, endpoint, is_together};
 
 #[derive(Debug)]
 pub enum CallError {

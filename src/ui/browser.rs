@@ -3,7 +3,7 @@
 
 use web_sys::Storage;
 
-use crate::link::LinkOptions;
+use crate::embed::link::LinkOptions;
 
 fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()

@@ -6,8 +6,8 @@ use super::browser;
 use super::output::OutputView;
 use super::share;
 use super::state::Playground;
-use crate::cell::{Cell, Status};
-use crate::{highlight, output_view};
+use crate::model::cell::{Cell, Status};
+use crate::render::{highlight, output_view};
 
 #[component]
 pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {

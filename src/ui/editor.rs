@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use super::state::Playground;
-use crate::editor_ops::{self, EditorState};
-use crate::highlight;
+use crate::editor::keys::{self, EditorState};
+use crate::render::highlight;
 
 /// `readonly`: a widget whose author froze the code; the host page can
 /// still replace it.
@@ -56,13 +56,13 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
         }
         let Some(state) = current() else { return };
         let edited = match key.as_str() {
-            "Tab" if event.shift_key() => Some(editor_ops::dedent(&state)),
-            "Tab" if !modifier && !event.alt_key() => Some(editor_ops::indent(&state)),
-            "Enter" if !event.alt_key() => Some(editor_ops::newline(&state)),
-            "ArrowUp" if !modifier && editor_ops::cursor_on_first_line(&state) => {
+            "Tab" if event.shift_key() => Some(keys::dedent(&state)),
+            "Tab" if !modifier && !event.alt_key() => Some(keys::indent(&state)),
+            "Enter" if !event.alt_key() => Some(keys::newline(&state)),
+            "ArrowUp" if !modifier && keys::cursor_on_first_line(&state) => {
                 recall(playground, |history, text| history.older(text), &state.text)
             }
-            "ArrowDown" if !modifier && editor_ops::cursor_on_last_line(&state) => {
+            "ArrowDown" if !modifier && keys::cursor_on_last_line(&state) => {
                 recall(playground, |history, text| history.newer(text), &state.text)
             }
             _ => None,
@@ -102,7 +102,7 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
 /// Puts an entry of the submission history in the editor, cursor at its end.
 fn recall(
     playground: Playground,
-    step: impl FnOnce(&mut crate::history::History, &str) -> Option<String>,
+    step: impl FnOnce(&mut crate::model::history::History, &str) -> Option<String>,
     text: &str,
 ) -> Option<EditorState> {
     let mut recalled = None;

@@ -17,7 +17,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::settings::{self, Theme};
+use crate::model::settings::{self, Theme};
 use cell_view::CellView;
 use editor::Editor;
 pub use output::OutputView;

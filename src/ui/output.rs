@@ -1,4 +1,4 @@
-//! One output, shown the way [`crate::output_view`] chose. Untrusted content
+//! One output, shown the way [`crate::render::output_view`] chose. Untrusted content
 //! never becomes markup in this page: text is text, images are `<img>`
 //! sources, HTML goes to a sandboxed iframe without same-origin rights.
 
@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use tci_api::Output;
 use wasm_bindgen::JsValue;
 
-use crate::ansi;
-use crate::output_view::{self, View};
+use crate::render::ansi;
+use crate::render::output_view::{self, View};
 
 #[component]
 pub fn OutputView(output: Output) -> impl IntoView {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use tci_api::timestamp;
 
 use super::state::Playground;
-use crate::settings::short_session_id;
+use crate::model::settings::short_session_id;
 
 #[component]
 pub fn SessionBar() -> impl IntoView {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::state::Playground;
-use crate::settings::{self, Theme};
+use crate::model::settings::{self, Theme};
 
 #[component]
 pub fn SettingsPanel(theme: RwSignal<Theme>) -> impl IntoView {

@@ -12,7 +12,7 @@ use web_sys::{ReadableWritablePair, Response};
 
 use super::browser;
 use super::state::Playground;
-use crate::link;
+use crate::embed::link;
 
 #[wasm_bindgen]
 extern "C" {

@@ -7,10 +7,10 @@ use tci_api::{ExecuteRequest, SessionInfo};
 use web_sys::AbortController;
 
 use super::{api, browser};
-use crate::cell::{Cell, Status};
-use crate::history::History;
-use crate::settings::{self, Backend};
-use crate::storage::{self, Loaded, Saved};
+use crate::model::cell::{Cell, Status};
+use crate::model::history::History;
+use crate::model::settings::{self, Backend};
+use crate::model::storage::{self, Loaded, Saved};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Playground {

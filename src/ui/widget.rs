@@ -1,5 +1,5 @@
 //! The page as an embedded widget (`?embed`): how it talks with the page
-//! around it, through [`crate::host_api`] (see `docs/embed.md`). What it
+//! around it, through [`crate::embed::host_api`] (see `docs/embed.md`). What it
 //! shows is the full page's view with less of it (`App`, and the CSS under
 //! `:root[data-embed]`), so the widget costs the build little.
 
@@ -9,9 +9,9 @@ use web_sys::{MessageEvent, ResizeObserver};
 
 use super::browser;
 use super::state::Playground;
-use crate::cell::Status;
-use crate::host_api::{self, HostMessage, WidgetMessage};
-use crate::settings::Theme;
+use crate::embed::host_api::{self, HostMessage, WidgetMessage};
+use crate::model::cell::Status;
+use crate::model::settings::Theme;
 use tci_api::AppConfig;
 
 /// The embedding page, as far as the widget talks with it.

@@ -3,17 +3,16 @@
 //! machine (the local backend, the default) or as a proxy that holds the
 //! Together key and forwards upstream.
 //!
-//! `main.rs` only parses flags; [`run`] wires the pieces and [`routes::app`]
+//! `main.rs` only parses flags; [`run`] wires the pieces and [`app::app`]
 //! is the router that tests drive directly.
 
+pub mod api;
+pub mod app;
 pub mod config;
-pub mod error;
-pub mod guard;
 pub mod local;
+pub mod middleware;
 pub mod proxy;
-pub mod routes;
-pub mod static_files;
-pub mod wire;
+pub mod site;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,10 +21,10 @@ use tokio::net::TcpListener;
 
 use std::time::Duration;
 
+use app::Backend;
 use config::{Config, Mode, SandboxChoice};
 use local::{LocalBackend, StartError};
 use proxy::Proxy;
-use routes::Backend;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -104,21 +103,24 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             if use_proxy { " and spend its key" } else { "" }
         );
     }
-    let state = routes::AppState {
+    let state = app::AppState {
         backend,
         token: config.token.map(Arc::from),
-        guard: Arc::new(guard::ApiGuard {
+        guard: Arc::new(middleware::ApiGuard {
             allowed_origins: config.allowed_origins.clone(),
-            limits: guard::RateLimiter::new(config.rate_per_minute, config.concurrent_per_client),
+            limits: middleware::RateLimiter::new(
+                config.rate_per_minute,
+                config.concurrent_per_client,
+            ),
             trust_forwarded_for: config.trust_forwarded_for,
         }),
     };
-    let site = routes::Site {
+    let site = app::Site {
         dist: config.dist.clone(),
         body_limit: config.body_limit,
         frame_ancestors: config.frame_ancestors.clone(),
     };
-    let app = routes::app(state, &site);
+    let app = app::app(state, &site);
     axum::serve(
         listener,
         axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<

@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use support::stub_upstream::StubUpstream;
 use support::workspace_root;
-use tci_server::guard::{ApiGuard, RateLimiter};
+use tci_server::app::{AppState, Backend, Site, app};
+use tci_server::middleware::{ApiGuard, RateLimiter};
 use tci_server::proxy::{ApiKey, Proxy};
-use tci_server::routes::{AppState, Backend, Site, app};
 
 const SERVER_KEY: &str = "server-key-123";
 

@@ -15,8 +15,8 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use base64::Engine;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
-use tci_server::routes::Site;
-use tci_server::static_files;
+use tci_server::app::Site;
+use tci_server::site;
 use tower::ServiceExt;
 
 const LOADER: &str = "\nimport init from '/app-0123456789abcdef.js';\nawait init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });\n";
@@ -81,7 +81,7 @@ async fn send(site: &Site, method: Method, path: &str, accept_encoding: Option<&
     if let Some(accepted) = accept_encoding {
         request = request.header(header::ACCEPT_ENCODING, accepted);
     }
-    let response = static_files::service(site)
+    let response = site::service(site)
         .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -158,7 +158,7 @@ fn apps_frame_script() -> String {
 
 #[tokio::test]
 async fn the_frame_script_is_the_apps() {
-    assert_eq!(static_files::FRAME_SCRIPT, apps_frame_script());
+    assert_eq!(site::FRAME_SCRIPT, apps_frame_script());
 }
 
 #[tokio::test]
@@ -341,7 +341,7 @@ async fn the_policy_allows_the_app_and_nothing_more() {
 async fn the_policy_follows_a_rebuilt_index_html() {
     let dist = dist();
     let site = site(dist.path());
-    let service = static_files::service(&site);
+    let service = site::service(&site);
     let policy_of = |service: axum::Router| async move {
         let response = service
             .oneshot(Request::get("/").body(Body::empty()).unwrap())
@@ -366,7 +366,7 @@ async fn the_policy_follows_a_rebuilt_index_html() {
     // The parser turns CRLF into LF before the browser hashes the text.
     assert!(policy.contains(&sha256_source(&rebuilt.replace("\r\n", "\n"))));
     assert!(!policy.contains(&sha256_source(LOADER)));
-    assert!(policy.contains(&sha256_source(static_files::FRAME_SCRIPT)));
+    assert!(policy.contains(&sha256_source(site::FRAME_SCRIPT)));
 }
 
 #[tokio::test]
@@ -381,7 +381,7 @@ async fn a_dist_without_index_html_still_gets_a_policy() {
         [
             "'self'".to_owned(),
             "'wasm-unsafe-eval'".to_owned(),
-            sha256_source(static_files::FRAME_SCRIPT)
+            sha256_source(site::FRAME_SCRIPT)
         ]
     );
 }
@@ -394,8 +394,8 @@ async fn the_api_gets_none_of_the_static_headers() {
     // Nothing listens on the discard port; no request reaches it anyway.
     let proxy = tci_server::proxy::Proxy::new("http://127.0.0.1:9/v1", key, Duration::from_secs(1))
         .unwrap();
-    let state = tci_server::routes::AppState::new(tci_server::routes::Backend::Proxy(proxy));
-    let app = tci_server::routes::app(state, &site);
+    let state = tci_server::app::AppState::new(tci_server::app::Backend::Proxy(proxy));
+    let app = tci_server::app::app(state, &site);
     for path in ["/v1/tci/no-such-endpoint", "/tci/no-such-endpoint"] {
         let mut request = Request::get(path).body(Body::empty()).unwrap();
         request

@@ -18,8 +18,8 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tci_api::contract::Schemas;
+use tci_server::app::{App, AppState, Site, app};
 use tci_server::local::{LocalBackend, LocalConfig};
-use tci_server::routes::{App, AppState, Site, app};
 use tower::ServiceExt;
 
 pub fn workspace_root() -> PathBuf {
@@ -83,7 +83,7 @@ impl TestServer {
             .expect("local backend starts");
         let state = AppState {
             token: token.map(Into::into),
-            ..AppState::new(tci_server::routes::Backend::Local(backend.clone()))
+            ..AppState::new(tci_server::app::Backend::Local(backend.clone()))
         };
         let site = Site {
             body_limit: 64 << 10,

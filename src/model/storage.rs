@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::cell::{Cell, Status};
-use crate::history::History;
+use crate::model::cell::{Cell, Status};
+use crate::model::history::History;
 
 pub const KEY: &str = "tci-playground";
 pub const DRAFT_KEY: &str = "tci-playground-draft";

@@ -34,7 +34,7 @@ impl Status {
     }
 }
 
-/// Stored as JSON (see [`crate::storage`]); every member but `id`, `code`,
+/// Stored as JSON (see [`crate::model::storage`]); every member but `id`, `code`,
 /// `status` and `started_at` may be missing and then takes its default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cell {

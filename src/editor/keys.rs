@@ -226,7 +226,7 @@ fn ends_block(stmt: &str) -> bool {
         .iter()
         .any(|kw| {
             stmt.strip_prefix(kw)
-                .is_some_and(|rest| !rest.starts_with(crate::highlight::is_ident_char))
+                .is_some_and(|rest| !rest.starts_with(crate::render::highlight::is_ident_char))
         })
 }
 

@@ -11,7 +11,7 @@ use tci_api::{MimeBundle, Output, StreamName};
 pub enum View {
     Stdout(String),
     Stderr(String),
-    /// A traceback with ANSI colours (see [`crate::ansi`]).
+    /// A traceback with ANSI colours (see [`crate::render::ansi`]).
     Error(String),
     /// An `<img>` source: images are never inserted as markup (SVG included),
     /// so scripts inside them cannot run.
@@ -82,7 +82,7 @@ pub fn view_bundle(bundle: &MimeBundle) -> View {
         return View::Html(html.to_owned());
     }
     if let Some(markdown) = bundle.text("text/markdown") {
-        return View::Markdown(crate::markdown::to_html(markdown));
+        return View::Markdown(crate::render::markdown::to_html(markdown));
     }
     if let Some(latex) = bundle.text("text/latex") {
         return View::Latex(latex.to_owned());
@@ -105,7 +105,7 @@ pub fn pretty(value: &Value) -> String {
 pub fn plain_text(output: &Output) -> Option<String> {
     match output {
         Output::Stream { text, .. } => Some(text.clone()),
-        Output::Error(text) => Some(crate::ansi::strip(text)),
+        Output::Error(text) => Some(crate::render::ansi::strip(text)),
         Output::Rich { bundle, .. } => bundle.text("text/plain").map(str::to_owned),
         Output::Unknown { .. } => None,
     }

@@ -6,7 +6,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use tci_api::Output;
 
-use crate::settings::Theme;
+use crate::model::settings::Theme;
 
 /// Widgets that name no session share this one.
 pub const DEFAULT_SESSION: &str = "default";

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use crate::highlight::push_escaped;
+use crate::render::highlight::push_escaped;
 
 /// Deeper nesting (quotes, emphasis) renders as text; bounds recursion.
 const MAX_DEPTH: usize = 8;

@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tci_api::Output;
 
-use crate::cell::Status;
-use crate::settings::Theme;
+use crate::model::cell::Status;
+use crate::model::settings::Theme;
 
 pub const VERSION: u64 = 1;
 

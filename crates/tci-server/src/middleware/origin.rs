@@ -3,17 +3,16 @@
 //! cross-site POST before any CORS check could stop it), and how much one
 //! client may ask for (requests per minute and executions at once).
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiFailure;
+use super::rate_limit::RateLimiter;
+use crate::api::ApiFailure;
 
 #[derive(Debug, Default)]
 pub struct ApiGuard {
@@ -121,122 +120,9 @@ fn add_cors(headers: &mut HeaderMap, origin: Option<&str>, preflight: bool) {
     }
 }
 
-/// Per-client limits: a token bucket of `per_minute` requests and at most
-/// `concurrent` requests in flight. Zero turns a limit off.
-#[derive(Debug)]
-pub struct RateLimiter {
-    per_minute: u32,
-    concurrent: u32,
-    clients: Arc<Mutex<HashMap<String, Client>>>,
-}
-
-#[derive(Debug)]
-struct Client {
-    tokens: f64,
-    refreshed: Instant,
-    in_flight: u32,
-}
-
-/// Counts a request as in flight until dropped.
-#[derive(Debug)]
-pub struct Permit {
-    clients: Arc<Mutex<HashMap<String, Client>>>,
-    client: String,
-}
-
-const FORGET_AFTER: Duration = Duration::from_secs(600);
-
-impl RateLimiter {
-    pub fn new(per_minute: u32, concurrent: u32) -> Option<Self> {
-        (per_minute > 0 || concurrent > 0).then(|| RateLimiter {
-            per_minute,
-            concurrent,
-            clients: Arc::default(),
-        })
-    }
-
-    /// A permit, or how long to wait before asking again.
-    pub fn admit(&self, client: &str) -> Result<Permit, Duration> {
-        let now = Instant::now();
-        let mut clients = self
-            .clients
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if clients.len() > 10_000 {
-            clients.retain(|_, state| state.in_flight > 0 || now - state.refreshed < FORGET_AFTER);
-        }
-        let capacity = f64::from(self.per_minute);
-        let state = clients.entry(client.to_owned()).or_insert(Client {
-            tokens: capacity,
-            refreshed: now,
-            in_flight: 0,
-        });
-        if self.per_minute > 0 {
-            let per_second = capacity / 60.0;
-            let elapsed = now.duration_since(state.refreshed).as_secs_f64();
-            state.tokens = (state.tokens + elapsed * per_second).min(capacity);
-            state.refreshed = now;
-            if state.tokens < 1.0 {
-                return Err(Duration::from_secs_f64(
-                    ((1.0 - state.tokens) / per_second).ceil(),
-                ));
-            }
-        }
-        if self.concurrent > 0 && state.in_flight >= self.concurrent {
-            return Err(Duration::from_secs(1));
-        }
-        state.tokens -= 1.0;
-        state.in_flight += 1;
-        Ok(Permit {
-            clients: self.clients.clone(),
-            client: client.to_owned(),
-        })
-    }
-}
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        let mut clients = self
-            .clients
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(state) = clients.get_mut(&self.client) {
-            state.in_flight = state.in_flight.saturating_sub(1);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_bucket_refuses_past_its_rate_and_says_how_long_to_wait() {
-        let limiter = RateLimiter::new(3, 0).unwrap();
-        let permits: Vec<_> = (0..3).map(|_| limiter.admit("a").unwrap()).collect();
-        let wait = limiter.admit("a").unwrap_err();
-        assert!(
-            wait >= Duration::from_secs(1) && wait <= Duration::from_secs(20),
-            "{wait:?}"
-        );
-        assert!(limiter.admit("b").is_ok(), "clients are counted apart");
-        drop(permits);
-    }
-
-    #[test]
-    fn concurrency_is_counted_until_the_permit_drops() {
-        let limiter = RateLimiter::new(0, 2).unwrap();
-        let first = limiter.admit("a").unwrap();
-        let _second = limiter.admit("a").unwrap();
-        assert!(limiter.admit("a").is_err());
-        drop(first);
-        assert!(limiter.admit("a").is_ok());
-    }
-
-    #[test]
-    fn zero_turns_limits_off() {
-        assert!(RateLimiter::new(0, 0).is_none());
-    }
 
     #[test]
     fn origins_allowed_are_the_servers_own_and_the_listed_ones() {

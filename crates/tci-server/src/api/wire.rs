@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiFailure;
+use crate::api::error::ApiFailure;
 
 /// A JSON body whose every rejection is a Together-shaped error: 400 for
 /// malformed JSON, 422 for the wrong fields, 413 over the size limit. The

@@ -1,0 +1,25 @@
+//! Together's `/tci` API (with and without `/v1`), answered by the local
+//! backend or the proxy, and the app's `config.json`. No other API path
+//! exists: in proxy mode nothing else can reach the upstream.
+
+pub mod app_config;
+pub mod error;
+pub mod execute;
+pub mod sessions;
+pub mod wire;
+
+pub use error::ApiFailure;
+
+use axum::extract::Request;
+
+pub async fn unknown_api_path(request: Request) -> ApiFailure {
+    ApiFailure::NotFound(format!("no API endpoint at {}", request.uri().path()))
+}
+
+pub async fn method_not_allowed(request: Request) -> ApiFailure {
+    ApiFailure::MethodNotAllowed(format!(
+        "{} is not allowed on {}",
+        request.method(),
+        request.uri().path()
+    ))
+}
