@@ -111,7 +111,10 @@ fn initial_load_fits_the_budget() {
 fn on_demand_renderers_are_listed_apart() {
     let folder = dist().join(RENDERERS);
     if !folder.exists() {
-        println!("on-demand renderers: none ({} does not exist)", folder.display());
+        println!(
+            "on-demand renderers: none ({} does not exist)",
+            folder.display()
+        );
         return;
     }
     let files = served_files(&folder);

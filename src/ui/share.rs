@@ -1,6 +1,6 @@
 //! Share links: code (and the outputs it gave) compressed into a link's
 //! fragment, and what the page shows when opened with one. Compression is
-//! the browser's own `CompressionStream`, so it costs no wasm.
+//! the browser's own `CompressionStream`.
 
 use js_sys::Uint8Array;
 use leptos::prelude::*;

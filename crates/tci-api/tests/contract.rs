@@ -376,3 +376,19 @@ fn strings_are_escaped_as_json_requires_and_read_back() {
     assert_eq!(escaped, Output::stdout("é😀/"));
     assert!(serde_json::from_str::<Output>(r#"{"type": "stdout", "data": "\ud83d"}"#).is_err());
 }
+
+#[test]
+fn members_keep_their_order() {
+    // A JSON output is shown as Python wrote it, and what is written back
+    // keeps the order it arrived in.
+    let text = r#"{"data":{"session_id":"s","outputs":[{"type":"display_data","data":{"text/plain":"p","image/png":"iVBO","application/json":{"z":1,"a":2}}}],"zeta":1,"alpha":2},"errors":null,"y":1,"b":2}"#;
+    let parsed: ExecuteResponse = serde_json::from_str(text).unwrap();
+    let Output::Rich { bundle, .. } = &parsed.data.as_ref().unwrap().outputs[0] else {
+        panic!("display_data expected");
+    };
+    assert_eq!(
+        bundle.mime_types(),
+        ["text/plain", "image/png", "application/json"]
+    );
+    assert_eq!(serde_json::to_string(&parsed).unwrap(), text);
+}
