@@ -10,6 +10,9 @@
 //! - `embed.js`, the one script a documentation page includes.
 //!
 //! Fails when a `.gz` or `.br` is missing or a figure is over its ceiling.
+//!
+//! The build tier (feature `build-tests`): after `trunk build --release`, run
+//! `cargo test -p tci-playground --features build-tests --test size -- --nocapture`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};

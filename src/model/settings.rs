@@ -5,9 +5,6 @@
 use tci_api::AppConfig;
 
 pub const TOGETHER_API_BASE: &str = "https://api.together.ai/v1";
-pub const API_BASE_KEY: &str = "tci-playground-api-base";
-pub const API_KEY_KEY: &str = "tci-playground-api-key";
-pub const THEME_KEY: &str = "tci-playground-theme";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backend {
