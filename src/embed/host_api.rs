@@ -105,6 +105,7 @@ pub fn is_exact_origin(origin: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     fn parse(text: &str) -> Option<HostMessage> {
         HostMessage::parse(&serde_json::from_str(text).unwrap())
     }
