@@ -1,16 +1,9 @@
 //! Ctrl/Cmd+/ : comments out the touched lines, or uncomments them when
 //! every one of them is already a comment.
 
-use super::keys::{EditorState, byte_selection, touched_line_starts, utf16_len};
+use super::keys::{EditorState, byte_selection, line_start, utf16_len};
 
 const MARK: &str = "# ";
-
-/// One change to the text: `remove` bytes at `at` replaced by `insert`.
-struct Change {
-    at: usize,
-    remove: usize,
-    insert: &'static str,
-}
 
 /// Toggles `# ` on every line the selection touches. Lines are commented at
 /// the smallest indentation among them, so the block keeps its shape; blank
@@ -19,73 +12,65 @@ struct Change {
 pub fn toggle_comment(state: &EditorState) -> EditorState {
     let text = &state.text;
     let (s, e) = byte_selection(state);
-    // (start of the code after the indentation, end of the line)
-    let lines: Vec<(usize, usize, usize)> = touched_line_starts(text, s, e)
-        .into_iter()
-        .map(|start| {
-            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            let line = &text[start..line_end];
-            let code = start + line.len() - line.trim_start_matches([' ', '\t']).len();
-            (start, code, line_end)
-        })
-        .collect();
-    let written: Vec<_> = lines.iter().filter(|&&(_, code, end)| code < end).collect();
-    let targets = if written.is_empty() {
-        lines.iter().collect()
+    let first = line_start(text, s);
+    // A line that merely starts where the selection ends is not touched.
+    let last = if e > s && text[..e].ends_with('\n') {
+        e - 1
     } else {
-        written
+        e
     };
-    let uncomment = targets
-        .iter()
-        .all(|&&(_, code, _)| text[code..].starts_with('#'));
-    let changes: Vec<Change> = if uncomment {
-        targets
-            .iter()
-            .map(|&&(_, code, _)| Change {
-                at: code,
-                remove: if text[code..].starts_with(MARK) { 2 } else { 1 },
-                insert: "",
-            })
-            .collect()
-    } else {
-        let indent = targets
-            .iter()
-            .map(|&&(start, code, _)| code - start)
-            .min()
-            .unwrap_or(0);
-        targets
-            .iter()
-            .map(|&&(start, _, _)| Change {
-                at: start + indent,
-                remove: 0,
-                insert: MARK,
-            })
-            .collect()
-    };
+    let end = text[last..].find('\n').map_or(text.len(), |i| last + i);
+    let block = &text[first..end];
 
-    let mut new = String::with_capacity(text.len() + MARK.len() * changes.len());
-    let mut done = 0;
-    for change in &changes {
-        new.push_str(&text[done..change.at]);
-        new.push_str(change.insert);
-        done = change.at + change.remove;
+    let indent_of = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
+    let written = |line: &str| indent_of(line) < line.len();
+    let any_written = block.split('\n').any(written);
+    let target = |line: &str| !any_written || written(line);
+    let mut uncomment = true;
+    let mut indent = usize::MAX;
+    for line in block.split('\n').filter(|line| target(line)) {
+        uncomment &= line[indent_of(line)..].starts_with('#');
+        indent = indent.min(indent_of(line));
     }
-    new.push_str(&text[done..]);
-    // A cursor at an insertion moves after it, while a selection starting
-    // there grows to take the mark in; a position inside a removed mark
-    // lands where the mark was.
-    let moved = |p: usize, stays_before: bool| {
-        changes.iter().fold(p, |q, change| {
-            if p < change.at || (p == change.at && stays_before) {
-                q
-            } else {
-                q + change.insert.len() - change.remove.min(p - change.at)
+
+    let mut new = String::with_capacity(text.len() + block.len());
+    new.push_str(&text[..first]);
+    let (mut new_s, mut new_e) = (s, e);
+    let mut line_start = first;
+    for line in block.split('\n') {
+        if line_start > first {
+            new.push('\n');
+        }
+        // This line's change: `removed` bytes at `at` replaced by `inserted`.
+        let (at, removed, inserted) = match (target(line), uncomment) {
+            (false, _) => (0, 0, ""),
+            (true, true) => {
+                let code = indent_of(line);
+                (code, if line[code..].starts_with(MARK) { 2 } else { 1 }, "")
             }
-        })
-    };
+            (true, false) => (indent, 0, MARK),
+        };
+        new.push_str(&line[..at]);
+        new.push_str(inserted);
+        new.push_str(&line[at + removed..]);
+        // A cursor at an insertion moves after it, while a selection
+        // starting there grows to take the mark in; a position inside a
+        // removed mark lands where the mark was.
+        let at = line_start + at;
+        let moved = |old: usize, new: usize, stays_before: bool| {
+            if old < at || (old == at && stays_before) {
+                new
+            } else {
+                new + inserted.len() - removed.min(old - at)
+            }
+        };
+        (new_s, new_e) = (moved(s, new_s, s < e), moved(e, new_e, false));
+        line_start += line.len() + 1;
+    }
+    new.push_str(&text[end..]);
     EditorState {
-        sel_start: utf16_len(&new[..moved(s, s < e)]),
-        sel_end: utf16_len(&new[..moved(e, false)]),
+        sel_start: utf16_len(&new[..new_s]),
+        sel_end: utf16_len(&new[..new_e]),
         text: new,
     }
 }
