@@ -1,11 +1,13 @@
 //! What tci-server's integration tests and benchmarks share: a real local
 //! backend (real Python from the project's .venv) behind the router driven
 //! with `oneshot`, every response checked against the OpenAPI schemas; the
-//! real binary on a free port; a stub of Together's API; headless Chromium.
+//! real binary on a free port; a stub of Together's API; headless Chromium;
+//! a keep-alive HTTP/1.1 client written by hand.
 //! A dev-dependency only: none of it is built into the server.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 pub mod browser;
+pub mod raw_http;
 mod request_log;
 pub mod stub_upstream;
 
