@@ -10,7 +10,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::app::Site;
 use crate::local::LocalConfig;
@@ -67,12 +68,20 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
 
     /// Requests per minute one client may make to the API (0: no limit).
+    /// The default applies in proxy mode and on a non-loopback bind; on a
+    /// loopback bind the local backend has no limit unless this is given.
     #[arg(long, env = "TCI_RATE_PER_MINUTE", default_value_t = defaults::RATE_PER_MINUTE)]
     pub rate_per_minute: u32,
 
     /// API requests one client may have in flight at once (0: no limit).
+    /// The default applies as --rate-per-minute's does.
     #[arg(long, env = "TCI_CONCURRENT_PER_CLIENT", default_value_t = defaults::CONCURRENT_PER_CLIENT)]
     pub concurrent_per_client: u32,
+
+    /// Which of the two limits above were given (flag or environment)
+    /// rather than defaulted; set by [`Config::try_from_args`].
+    #[arg(skip)]
+    pub limits_given: LimitsGiven,
 
     /// Identify clients by the first X-Forwarded-For address (only behind a
     /// reverse proxy that sets it).
@@ -96,7 +105,53 @@ pub struct Config {
     pub local: LocalArgs,
 }
 
+/// Whether each rate limit was asked for explicitly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LimitsGiven {
+    pub rate_per_minute: bool,
+    pub concurrent_per_client: bool,
+}
+
 impl Config {
+    /// The flags from `args` (the program's name first) and the
+    /// environment, noting which rate limits were given.
+    pub fn try_from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Config::command().try_get_matches_from(args)?;
+        let mut config = Config::from_arg_matches(&matches)?;
+        let given = |id: &str| {
+            matches!(
+                matches.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        };
+        config.limits_given = LimitsGiven {
+            rate_per_minute: given("rate_per_minute"),
+            concurrent_per_client: given("concurrent_per_client"),
+        };
+        Ok(config)
+    }
+
+    /// The per-client limits in force. People point their own test suites
+    /// (Together's SDKs) at a local backend on loopback and send thousands
+    /// of requests, so there the limits are off unless asked for; in proxy
+    /// mode (the server's key is spent) and on any non-loopback bind (other
+    /// people can reach it) the defaults apply.
+    pub fn rate_limiter(&self, proxy: bool) -> Option<RateLimiter> {
+        let defaults_apply = proxy || !self.bind.ip().is_loopback();
+        let pick = |value: u32, given: bool| if defaults_apply || given { value } else { 0 };
+        RateLimiter::new(
+            pick(self.rate_per_minute, self.limits_given.rate_per_minute),
+            pick(
+                self.concurrent_per_client,
+                self.limits_given.concurrent_per_client,
+            ),
+        )
+    }
+
     /// How the site around the API is served.
     pub fn site(&self) -> Site {
         Site {
@@ -106,11 +161,12 @@ impl Config {
         }
     }
 
-    /// The Origin check and the rate limits in front of the API.
-    pub fn api_guard(&self) -> ApiGuard {
+    /// The Origin check and the rate limits in front of the API (proxy
+    /// mode or the local backend).
+    pub fn api_guard(&self, proxy: bool) -> ApiGuard {
         ApiGuard {
             allowed_origins: self.allowed_origins.clone(),
-            limits: RateLimiter::new(self.rate_per_minute, self.concurrent_per_client),
+            limits: self.rate_limiter(proxy),
             trust_forwarded_for: self.trust_forwarded_for,
         }
     }
@@ -257,5 +313,60 @@ fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
         _ => Err(format!("{text:?} is not a number of zero or more")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(args: &[&str], proxy: bool) -> Option<(u32, u32)> {
+        let config = Config::try_from_args([&["tci-server"], args].concat()).unwrap();
+        config
+            .rate_limiter(proxy)
+            .map(|limiter| (limiter.per_minute(), limiter.concurrent()))
+    }
+
+    #[test]
+    fn a_local_backend_on_loopback_has_no_rate_limit_unless_asked() {
+        assert_eq!(limits(&[], false), None);
+        assert_eq!(limits(&["--bind", "[::1]:9000"], false), None);
+        assert_eq!(
+            limits(&["--rate-per-minute", "500"], false),
+            Some((500, 0)),
+            "each limit given turns on that limit only"
+        );
+        assert_eq!(
+            limits(&["--concurrent-per-client", "2"], false),
+            Some((0, 2))
+        );
+        assert_eq!(
+            limits(
+                &["--rate-per-minute", "120", "--concurrent-per-client", "4"],
+                false
+            ),
+            Some((120, 4)),
+            "a value equal to the default counts as asked for"
+        );
+    }
+
+    #[test]
+    fn proxy_mode_and_public_binds_have_the_default_limits() {
+        let default = Some((defaults::RATE_PER_MINUTE, defaults::CONCURRENT_PER_CLIENT));
+        assert_eq!(limits(&[], true), default);
+        assert_eq!(limits(&["--bind", "0.0.0.0:8080"], false), default);
+        assert_eq!(limits(&["--bind", "192.168.1.5:8080"], true), default);
+        assert_eq!(
+            limits(&["--bind", "0.0.0.0:8080", "--rate-per-minute", "0"], false),
+            Some((0, defaults::CONCURRENT_PER_CLIENT))
+        );
+        assert_eq!(
+            limits(
+                &["--rate-per-minute", "0", "--concurrent-per-client", "0"],
+                true
+            ),
+            None,
+            "zero still turns a limit off"
+        );
     }
 }

@@ -93,8 +93,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             config.dist.display()
         );
     }
+    let guard = config.api_guard(use_proxy);
+    let limits = match &guard.limits {
+        Some(limits) => format!("{limits} per client"),
+        None => "off".to_owned(),
+    };
     // Printed on stdout, whatever the log level: scripts and tests read it.
-    println!("TCI playground: http://{address}/  (backend: {description})");
+    println!("TCI playground: http://{address}/  (backend: {description}; rate limits: {limits})");
 
     if config.allowed_origins.iter().any(|origin| origin == "*") {
         tracing::warn!(
@@ -105,7 +110,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let site = config.site();
     let state = app::AppState {
         backend,
-        guard: Arc::new(config.api_guard()),
+        guard: Arc::new(guard),
         token: config.token.map(Arc::from),
     };
     let app = app::app(state, &site);

@@ -173,6 +173,8 @@ pub fn kinds(outputs: &[Value]) -> Vec<&str> {
 #[derive(Debug)]
 pub struct RunningServer {
     pub url: String,
+    /// The line it printed on start-up (its URL, backend and limits).
+    pub banner: String,
     child: std::process::Child,
 }
 
@@ -225,7 +227,11 @@ impl RunningServer {
             .find(|word| word.starts_with("http://"))
             .unwrap_or_else(|| panic!("no URL in the start-up line {line:?}"))
             .to_owned();
-        RunningServer { url, child }
+        RunningServer {
+            url,
+            banner: line.trim_end().to_owned(),
+            child,
+        }
     }
 
     pub fn pid(&self) -> u32 {

@@ -62,6 +62,15 @@ impl RawRequest {
         }
     }
 
+    pub fn get(path: &str) -> Self {
+        RawRequest {
+            method: "GET",
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
     /// An execute of `x = 1` whose body is padded to about `size` bytes
     /// with a comment.
     pub fn execute(size: usize) -> Self {
