@@ -66,10 +66,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     } else {
         let (local, sandbox, guard) = start_local(&config).await?;
         _work_root_guard = guard;
-        let description = format!(
-            "local Python, sandbox: {}",
-            if sandbox { "bubblewrap" } else { "off" }
-        );
+        let description = format!("local Python, sandbox: {sandbox}");
         (Backend::Local(local), description)
     };
 
@@ -125,17 +122,51 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     .map_err(ServerError::Serve)
 }
 
-async fn start_local(
-    config: &Config,
-) -> Result<(LocalBackend, bool, Option<tempfile::TempDir>), ServerError> {
-    let sandbox = match config.local.sandbox {
-        SandboxChoice::Off => false,
-        SandboxChoice::Auto => local::sandbox::works().is_ok(),
+/// Whether sessions run in bubblewrap, and if not, why: the start-up line
+/// says it.
+#[derive(Debug)]
+enum Sandbox {
+    Bubblewrap,
+    Off(String),
+}
+
+impl std::fmt::Display for Sandbox {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sandbox::Bubblewrap => formatter.write_str("bubblewrap"),
+            Sandbox::Off(why) => write!(formatter, "off ({why})"),
+        }
+    }
+}
+
+/// `--sandbox auto` on a machine where bubblewrap cannot run (not
+/// installed, or no user namespaces in a container) still starts, and says
+/// so loudly: sessions then run with this user's rights.
+fn choose_sandbox(choice: SandboxChoice) -> Result<Sandbox, ServerError> {
+    match choice {
+        SandboxChoice::Off => Ok(Sandbox::Off("--sandbox off".into())),
         SandboxChoice::On => {
             local::sandbox::works().map_err(ServerError::Sandbox)?;
-            true
+            Ok(Sandbox::Bubblewrap)
         }
-    };
+        SandboxChoice::Auto => match local::sandbox::works() {
+            Ok(()) => Ok(Sandbox::Bubblewrap),
+            Err(error) => {
+                // One line: the start-up line holds it too.
+                let error = error.lines().next().unwrap_or("no reason given").trim();
+                tracing::warn!(
+                    "bubblewrap cannot run here ({error}): sessions run WITHOUT a sandbox and can read and write whatever this user can, and reach the network. Install bubblewrap (scripts/start.sh does), or pass --sandbox off to say this is intended."
+                );
+                Ok(Sandbox::Off(format!("bubblewrap cannot run here: {error}")))
+            }
+        },
+    }
+}
+
+async fn start_local(
+    config: &Config,
+) -> Result<(LocalBackend, Sandbox, Option<tempfile::TempDir>), ServerError> {
+    let sandbox = choose_sandbox(config.local.sandbox)?;
     let (work_root, guard) = match &config.local.work_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -150,7 +181,8 @@ async fn start_local(
             (dir.path().to_path_buf(), Some(dir))
         }
     };
-    let backend = LocalBackend::start(config.local.to_local_config(work_root, sandbox))
+    let sandboxed = matches!(sandbox, Sandbox::Bubblewrap);
+    let backend = LocalBackend::start(config.local.to_local_config(work_root, sandboxed))
         .await
         .map_err(ServerError::Python)?;
     Ok((backend, sandbox, guard))

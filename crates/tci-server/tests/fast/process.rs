@@ -1,6 +1,7 @@
 //! The binary's start-up without Python: one clear message for a broken
-//! Python, proxy mode's key kept out of its logs, and the rate limits its
-//! start-up line says are in force.
+//! Python, proxy mode's key kept out of its logs, the rate limits its
+//! start-up line says are in force, and what a machine where bubblewrap
+//! cannot run is told.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -112,4 +113,50 @@ fn proxy_mode_on_loopback_keeps_the_default_rate_limits_and_says_so() {
     assert!(banner.contains(&expected), "{banner}");
     let banner = proxy_banner(&["--rate-per-minute", "0", "--concurrent-per-client", "0"]);
     assert!(banner.contains("rate limits: off"), "{banner}");
+}
+
+#[test]
+fn a_machine_where_bubblewrap_cannot_run_is_warned_loudly() {
+    // No bwrap on this PATH; the Python is missing too, so the server stops
+    // right after the sandbox check (the Python tier sees it start).
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args([
+            "--bind",
+            "127.0.0.1:0",
+            "--python",
+            "/nonexistent/bin/python",
+        ])
+        .env("PATH", empty.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("bubblewrap cannot run here"))
+        .unwrap_or_else(|| panic!("no warning about the sandbox: {stderr}"));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(warning.contains("bwrap is not installed"), "{warning}");
+    assert!(warning.contains("WITHOUT a sandbox"), "{warning}");
+}
+
+#[test]
+fn sandbox_on_refuses_to_start_where_bubblewrap_cannot_run() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args(["--bind", "127.0.0.1:0", "--sandbox", "on"])
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "--sandbox on was asked for, but bubblewrap does not work here: bwrap is not installed"
+        ),
+        "{stderr}"
+    );
 }

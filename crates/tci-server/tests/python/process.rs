@@ -1,5 +1,6 @@
 //! The binary's start-up with the project's Python: a loud warning for a
-//! public bind without a token, and which rate limits are in force.
+//! public bind without a token, which rate limits are in force, and a start
+//! without bubblewrap.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -122,4 +123,27 @@ async fn a_public_bind_has_the_default_rate_limits() {
     let statuses: Vec<u16> = answers.iter().map(|answer| answer.status).collect();
     assert_eq!(statuses[..120], [200; 120]);
     assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_machine_where_bubblewrap_cannot_run_still_starts_and_says_why() {
+    let empty = tempfile::tempdir().unwrap();
+    let path = empty.path().to_str().unwrap();
+    let server = RunningServer::start_with_env(&[], &[("PATH", path)]);
+    assert!(
+        server
+            .banner
+            .contains("sandbox: off (bubblewrap cannot run here: bwrap is not installed)"),
+        "{}",
+        server.banner
+    );
+    let response = reqwest::Client::new()
+        .post(format!("{}v1/tci/execute", server.url))
+        .json(&json!({"code": "print(6 * 7)"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["outputs"][0]["data"], "42\n", "{body}");
 }
