@@ -10,3 +10,4 @@ mod keep_alive;
 mod process;
 mod proxy;
 mod static_files;
+mod upstream_faults;
