@@ -39,6 +39,7 @@ pub mod defaults {
     pub const INTERRUPT_GRACE: f64 = 3.0;
     pub const OUTPUT_CAP: usize = 1 << 20;
     pub const MEMORY_MIB: u64 = 1024;
+    pub const FILE_SIZE_MIB: u64 = 1024;
     pub const SANDBOX: SandboxChoice = SandboxChoice::Auto;
 }
 
@@ -256,6 +257,11 @@ pub struct LocalArgs {
     #[arg(long, env = "TCI_MEMORY_MIB", default_value_t = defaults::MEMORY_MIB)]
     pub memory_mib: u64,
 
+    /// Largest file a session may write, in MiB (0: no limit): a write
+    /// past it fails with Python's `OSError: [Errno 27] File too large`.
+    #[arg(long, env = "TCI_FILE_SIZE_MIB", default_value_t = defaults::FILE_SIZE_MIB)]
+    pub file_size_mib: u64,
+
     /// Run sessions in bubblewrap (read-only root, no network, only their own
     /// folder writable): `auto` uses it when `bwrap` works, `on` requires it.
     #[arg(long, env = "TCI_SANDBOX", value_enum, default_value_t = defaults::SANDBOX)]
@@ -283,6 +289,7 @@ impl Default for LocalArgs {
             interrupt_grace: defaults::INTERRUPT_GRACE,
             output_cap: defaults::OUTPUT_CAP,
             memory_mib: defaults::MEMORY_MIB,
+            file_size_mib: defaults::FILE_SIZE_MIB,
             sandbox: defaults::SANDBOX,
         }
     }
@@ -303,6 +310,7 @@ impl LocalArgs {
             interrupt_grace: Duration::from_secs_f64(self.interrupt_grace),
             output_cap: self.output_cap,
             memory_limit: (self.memory_mib > 0).then_some(self.memory_mib << 20),
+            file_size_limit: (self.file_size_mib > 0).then_some(self.file_size_mib << 20),
             sandbox,
         }
     }

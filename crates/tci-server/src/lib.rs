@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod proxy;
 pub mod site;
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,7 +47,15 @@ pub enum ServerError {
     Key(String),
 }
 
-/// Starts everything and serves until Ctrl+C or SIGTERM.
+/// How long requests still open when the server is told to stop may take
+/// to be answered. Executions of the local backend are interrupted at once
+/// and answer within `--interrupt-grace`; proxy mode's upstream calls get
+/// this long.
+const SHUTDOWN_LIMIT: Duration = Duration::from_secs(10);
+
+/// Starts everything and serves until Ctrl+C or SIGTERM; then answers the
+/// requests still open (interrupting running executions) and kills every
+/// interpreter before returning.
 pub async fn run(config: Config) -> Result<(), ServerError> {
     let key = config.proxy.key().map_err(ServerError::Key)?;
     let use_proxy = match config.mode {
@@ -105,21 +114,51 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         );
     }
     let site = config.site();
+    let local = match &backend {
+        Backend::Local(local) => Some(local.clone()),
+        Backend::Proxy(_) => None,
+    };
+    let grace = Duration::from_secs_f64(config.local.interrupt_grace) + Duration::from_secs(1);
     let state = app::AppState {
         backend,
         guard: Arc::new(guard),
         token: config.token.map(Arc::from),
     };
     let app = app::app(state, &site);
-    axum::serve(
+    let stopped = Arc::new(tokio::sync::Notify::new());
+    let signal = {
+        let (local, stopped) = (local.clone(), stopped.clone());
+        async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: answering the requests still open");
+            if let Some(local) = local {
+                local.shut_down();
+            }
+            stopped.notify_one();
+        }
+    };
+    let serving = axum::serve(
         listener,
         axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
             std::net::SocketAddr,
         >(app),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(ServerError::Serve)
+    .with_graceful_shutdown(signal)
+    .into_future();
+    let served = tokio::select! {
+        served = serving => served.map_err(ServerError::Serve),
+        () = async {
+            stopped.notified().await;
+            tokio::time::sleep(SHUTDOWN_LIMIT).await;
+        } => {
+            tracing::warn!("requests still open {SHUTDOWN_LIMIT:?} after the signal to stop; stopping without answering them");
+            Ok(())
+        }
+    };
+    if let Some(local) = local {
+        local.close(grace).await;
+    }
+    served
 }
 
 /// Whether sessions run in bubblewrap, and if not, why: the start-up line
