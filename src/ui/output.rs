@@ -28,7 +28,7 @@ pub fn OutputView(output: Output) -> impl IntoView {
             EitherOf9::E(view! { <div class="markdown" inner_html=html></div> })
         }
         View::Json(value) => {
-            let text = value.pretty();
+            let text = output_view::pretty(&value);
             EitherOf9::F(view! {
                 <details class="json" open>
                     <summary>"JSON"</summary>

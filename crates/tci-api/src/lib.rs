@@ -12,18 +12,19 @@
 //! whatever was not understood is kept so that it can be shown and written
 //! back unchanged.
 //!
-//! The types convert to and from JSON through this crate's own codec,
-//! [`json`], not serde: the browser build stays small, and the app and the
-//! server read and write the wire the same way.
+//! The types are serde types; JSON this crate does not type is a
+//! `serde_json::Value`. Both sides read and write them with serde, so the
+//! app and the server agree on the wire by construction.
 
+mod app_config;
 mod envelope;
 mod errors;
 mod execute;
-pub mod json;
 mod nullable;
 mod sessions;
 pub mod timestamp;
 
+pub use app_config::AppConfig;
 pub use envelope::Envelope;
 pub use errors::{ApiError, ErrorItem, Errors, TogetherError};
 pub use execute::{

@@ -115,7 +115,7 @@ fn routes(state: AppState, site: &Site) -> Router {
         .nest("/v1", api.clone())
         .merge(api)
         .route("/v1/{*rest}", any(api::unknown_api_path))
-        .route("/config.json", {
+        .route(&format!("/{}", tci_api::AppConfig::FILE_NAME), {
             let embed_origins: Arc<[String]> = site
                 .frame_ancestors
                 .split_whitespace()

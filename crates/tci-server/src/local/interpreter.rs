@@ -15,7 +15,6 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 use serde::Deserialize;
 use tci_api::Output;
-use tci_api::json::{self, Object};
 use tokio::io::AsyncWriteExt;
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
@@ -90,11 +89,10 @@ struct Ready {
     pid: i32,
 }
 
-/// A reply's outputs are wire types, so they are read with the wire's
-/// codec; the rest of the pipe protocol is this server's own (serde).
-fn reply_outputs(line: &str) -> Result<Vec<Output>, json::Error> {
-    let mut reply: Object = json::from_str(line)?;
-    reply.take_required("outputs").map_err(json::Error::Shape)
+/// A finished execution's reply: its outputs, already in the wire's shape.
+#[derive(Deserialize)]
+struct Reply {
+    outputs: Vec<Output>,
 }
 
 impl Interpreter {
@@ -238,8 +236,8 @@ impl Interpreter {
 
     async fn outcome(&mut self, reply: Option<Result<String, String>>) -> RunOutcome {
         match reply {
-            Some(Ok(line)) => match reply_outputs(&line) {
-                Ok(outputs) => RunOutcome::Finished(outputs),
+            Some(Ok(line)) => match serde_json::from_str::<Reply>(&line) {
+                Ok(Reply { outputs }) => RunOutcome::Finished(outputs),
                 Err(error) => {
                     tracing::warn!(%error, "unreadable reply from the Python driver");
                     self.kill();

@@ -274,13 +274,22 @@ async fn stop_marks_the_cell_and_keeps_the_session() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&server.url).await;
     assert_eq!(browser.run("x = 42").await, "ok");
-    browser.set_code("import time\ntime.sleep(3)").await;
+    browser.set_code("import time\ntime.sleep(6)").await;
     browser.click("[data-testid=run]").await;
     browser
         .wait_for("[data-testid=cell][data-status=running]")
         .await;
     browser.click("[data-testid=stop]").await;
+    let stopped = std::time::Instant::now();
     assert_eq!(browser.wait_settled(2).await, "stopped");
+    // Stop aborts the request itself (Run is enabled again once the
+    // request has ended), long before the six seconds the code sleeps.
+    browser.wait_for("[data-testid=run]:not([disabled])").await;
+    assert!(
+        stopped.elapsed() < Duration::from_secs(3),
+        "the request outlived Stop by {:?}",
+        stopped.elapsed()
+    );
     assert!(
         browser
             .last_cell_text()

@@ -198,44 +198,61 @@ async fn bad_requests_get_clear_4xx_errors() {
         (
             "{not json".to_owned(),
             StatusCode::BAD_REQUEST,
+            "invalid_json",
             "not valid JSON",
         ),
-        ("".to_owned(), StatusCode::BAD_REQUEST, "not valid JSON"),
+        (
+            "".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "not valid JSON",
+        ),
         (
             json!({"language": "python"}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "missing field `code`",
         ),
         (
             json!({"code": 5}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "invalid type",
         ),
         (
             json!({"code": "1", "language": "ruby"}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "unknown variant `ruby`",
         ),
         (
             json!({"code": "1", "files": [{"name": "a"}]}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "missing field",
         ),
         (
             json!({"code": "1", "files": [{"name": "a", "encoding": "base64", "content": "***"}]})
                 .to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "not valid base64",
         ),
         (
             json!({"code": "x".repeat(70_000)}).to_string(),
             StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
             "larger than",
         ),
     ];
-    for (body, expected, message) in cases {
+    for (body, expected, code, message) in cases {
         let (status, response) = server.post_raw("/v1/tci/execute", body.clone()).await;
         assert_eq!(status, expected, "{body:.80}: {response}");
+        assert_eq!(response["error"]["code"], code, "{body:.80}: {response}");
+        assert_eq!(
+            response["errors"][0]["code"], code,
+            "{body:.80}: {response}"
+        );
         let text = response["error"]["message"].as_str().unwrap();
         assert!(
             text.contains(message),
@@ -246,6 +263,7 @@ async fn bad_requests_get_clear_4xx_errors() {
         .post_raw("/v1/tci/execute", b"{\"code\": \"\xff\"}".to_vec())
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "not UTF-8: {response}");
+    assert_eq!(response["error"]["code"], "invalid_json", "{response}");
     let (status, body) = server
         .request(Request::get("/v1/tci/execute").body(Body::empty()).unwrap())
         .await;
