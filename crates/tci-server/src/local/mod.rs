@@ -241,8 +241,8 @@ impl LocalBackend {
     }
 
     /// Kills every interpreter and removes every session folder, waiting at
-    /// most `grace` for executions still running (after [`shut_down`]
-    /// they stop within the interrupt grace).
+    /// most `grace` in all for executions still running (after
+    /// [`shut_down`] they stop within the interrupt grace).
     ///
     /// [`shut_down`]: LocalBackend::shut_down
     pub async fn close(&self, grace: Duration) {
@@ -252,11 +252,18 @@ impl LocalBackend {
             .drain()
             .map(|(_, session)| session)
             .collect();
+        let deadline = tokio::time::Instant::now() + grace;
         for session in sessions {
             // Waiting for the turn lets a running execution send its answer.
-            match tokio::time::timeout(grace, session.interpreter.clone().lock_owned()).await {
+            match tokio::time::timeout_at(deadline, session.interpreter.clone().lock_owned()).await
+            {
                 Ok(mut interpreter) => drop(interpreter.take()),
-                Err(_) => interpreter::kill_process_group(session.process_group),
+                Err(_) => {
+                    // Its turn still holds the session, which would remove
+                    // the folder when dropped: the process may end first.
+                    interpreter::kill_process_group(session.process_group);
+                    let _ = std::fs::remove_dir_all(&session.dir);
+                }
             }
         }
     }

@@ -45,39 +45,49 @@ async fn session_with_pid(url: &str) -> (String, u32) {
 
 const SANDBOXES: [&str; 2] = ["off", "auto"];
 
+/// Code that ignores interrupts: only a kill ends it.
+const STUBBORN: &str =
+    "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.1)";
+
 #[tokio::test]
-async fn sigterm_while_a_cell_runs_answers_it_and_leaves_no_interpreter_behind() {
+async fn sigterm_while_cells_run_answers_them_and_leaves_no_interpreter_behind() {
     for sandbox in SANDBOXES {
         let work = tempfile::tempdir().unwrap();
         let work_dir = work.path().to_str().unwrap();
         let mut server = RunningServer::start(&["--sandbox", sandbox, "--work-dir", work_dir]);
-        let (session, pid) = session_with_pid(&server.url).await;
-        let url = server.url.clone();
-        let running = tokio::spawn(async move {
-            execute(
-                &url,
-                "print('started', flush=True)\ntime.sleep(60)",
-                Some(&session),
-            )
-            .await
+        let (polite, pid) = session_with_pid(&server.url).await;
+        let (stubborn, _) = session_with_pid(&server.url).await;
+        let running = [
+            (polite, "print('started', flush=True)\ntime.sleep(60)"),
+            (stubborn, STUBBORN),
+        ]
+        .map(|(session, code)| {
+            let url = server.url.clone();
+            tokio::spawn(async move { execute(&url, code, Some(&session)).await })
         });
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        // The session's interpreter and the pooled one, with bubblewrap
+        // The sessions' interpreters and the pooled one, with bubblewrap
         // around them when sandboxed.
         let processes = descendants(server.pid());
         assert!(processes.contains(&pid), "{sandbox}: {processes:?}");
         server.signal(Signal::SIGTERM);
 
-        let answer = tokio::time::timeout(Duration::from_secs(15), running)
-            .await
-            .expect("the running execute is answered soon after SIGTERM")
-            .unwrap();
-        let (status, body) = answer.expect("an answer, not a dropped connection");
-        assert_eq!(status, 200, "{sandbox}: {body}");
-        let outputs = body["data"]["outputs"].as_array().unwrap();
-        assert_eq!(text_of(outputs, "stdout"), "started\n", "{sandbox}");
-        let errors = text_of(outputs, "error");
+        let mut answers = Vec::new();
+        for run in running {
+            let answer = tokio::time::timeout(Duration::from_secs(15), run)
+                .await
+                .expect("a running execute is answered soon after SIGTERM")
+                .unwrap();
+            let (status, body) = answer.expect("an answer, not a dropped connection");
+            assert_eq!(status, 200, "{sandbox}: {body}");
+            answers.push(body["data"]["outputs"].as_array().unwrap().clone());
+        }
+        assert_eq!(text_of(&answers[0], "stdout"), "started\n", "{sandbox}");
+        let errors = text_of(&answers[0], "error");
         assert!(errors.contains("KeyboardInterrupt"), "{sandbox}: {errors}");
+        assert!(errors.contains("ServerShutdown"), "{sandbox}: {errors}");
+        // Killed after the interrupt grace, and told why all the same.
+        let errors = text_of(&answers[1], "error");
         assert!(errors.contains("ServerShutdown"), "{sandbox}: {errors}");
 
         let status = server.wait_exit(Duration::from_secs(15));
@@ -107,9 +117,7 @@ async fn sigkill_while_a_cell_runs_leaves_no_interpreter_and_a_restart_serves_ag
         let (session, pid) = session_with_pid(&server.url).await;
         let url = server.url.clone();
         let sent = session.clone();
-        // Ignores interrupts too: only a kill ends it.
-        let code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.1)";
-        let running = tokio::spawn(async move { execute(&url, code, Some(&sent)).await });
+        let running = tokio::spawn(async move { execute(&url, STUBBORN, Some(&sent)).await });
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let processes = descendants(server.pid());
         assert!(processes.contains(&pid), "{sandbox}: {processes:?}");
