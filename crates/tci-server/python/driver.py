@@ -27,12 +27,41 @@ def send(message):
     PROTOCOL_OUT.flush()
 
 
-def apply_memory_limit():
-    limit = int(os.environ.get("TCI_MEMORY_LIMIT_BYTES", "0"))
-    if limit > 0:
-        import resource
+def apply_limits():
+    import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    for variable, kind in (
+        ("TCI_MEMORY_LIMIT_BYTES", resource.RLIMIT_AS),
+        # Python ignores SIGXFSZ, so a write past the limit raises
+        # OSError(EFBIG) instead of killing the session.
+        ("TCI_FILE_SIZE_LIMIT_BYTES", resource.RLIMIT_FSIZE),
+    ):
+        limit = int(os.environ.get(variable, "0"))
+        if limit > 0:
+            resource.setrlimit(kind, (limit, limit))
+
+
+def die_with_the_server():
+    """Kills this session's whole process group when its parent (the
+    server, or bubblewrap) goes away, even while user code runs: a server
+    killed with SIGKILL cannot do it itself."""
+    parent = os.getppid()
+
+    def watch():
+        import select
+
+        try:
+            pidfd = os.pidfd_open(parent)
+            select.select([pidfd], [], [])
+        except (AttributeError, OSError):
+            # No pidfd here (Linux before 5.3): look once a second.
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(1)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
 
 
 class Outputs:
@@ -285,7 +314,8 @@ def flush_open_figures():
 
 
 def main():
-    apply_memory_limit()
+    die_with_the_server()
+    apply_limits()
     cap = int(os.environ.get("TCI_OUTPUT_CAP_BYTES", DEFAULT_OUTPUT_CAP))
     # Inline figures are PNG bundles, exactly what Jupyter returns.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")

@@ -89,6 +89,11 @@ impl ApiFailure {
                 "server_error",
                 "too_many_sessions",
             ),
+            ApiFailure::Execute(E::ShuttingDown) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_error",
+                "shutting_down",
+            ),
             ApiFailure::Execute(E::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "server_error",

@@ -7,7 +7,9 @@
 //! sessions run in parallel. A small pool of started interpreters makes a
 //! new session's first execution as fast as any other. Sessions end when
 //! their lifetime or idle time runs out, when their process dies, or when an
-//! execution ignores an interrupt; then their folder is removed.
+//! execution ignores an interrupt; then their folder is removed. When the
+//! server stops, running executions are interrupted and answered, and every
+//! interpreter is killed before it exits.
 
 mod files;
 mod interpreter;
@@ -20,6 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tci_api::Output;
+use tokio_util::sync::CancellationToken;
 
 pub use files::{FileError, SessionFile};
 pub use interpreter::StartError;
@@ -39,6 +42,7 @@ pub struct LocalConfig {
     pub interrupt_grace: Duration,
     pub output_cap: usize,
     pub memory_limit: Option<u64>,
+    pub file_size_limit: Option<u64>,
     pub sandbox: bool,
 }
 
@@ -73,6 +77,8 @@ pub enum ExecuteError {
     UnknownSession(String),
     #[error("all {0} sessions are in use; try again when one expires")]
     TooManySessions(usize),
+    #[error("the server is stopping; try again when it is back")]
+    ShuttingDown,
     #[error(transparent)]
     File(#[from] FileError),
     #[error("could not start a Python session: {0}")]
@@ -91,6 +97,8 @@ struct Inner {
     config: LocalConfig,
     registry: Mutex<Registry>,
     pool: Pool,
+    /// Fired when the server stops: running executions are interrupted.
+    stopping: CancellationToken,
 }
 
 #[derive(Debug, Default)]
@@ -108,6 +116,9 @@ struct Session {
     activity: Mutex<Activity>,
     /// `None` once the process has ended.
     interpreter: Arc<tokio::sync::Mutex<Option<Interpreter>>>,
+    /// The interpreter's process group, to kill it without waiting for its
+    /// turn.
+    process_group: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -129,6 +140,7 @@ impl LocalBackend {
             python: config.python.clone(),
             output_cap: config.output_cap,
             memory_limit: config.memory_limit,
+            file_size_limit: config.file_size_limit,
             sandbox_cache: config.sandbox.then(|| cache_dir.clone()),
             cache_dir,
         };
@@ -141,6 +153,7 @@ impl LocalBackend {
                 config,
                 registry: Mutex::default(),
                 pool,
+                stopping: CancellationToken::new(),
             }),
         };
         backend.inner.pool.keep_filled();
@@ -155,6 +168,9 @@ impl LocalBackend {
     pub async fn execute(&self, execution: Execution) -> Result<Executed, ExecuteError> {
         for file in &execution.files {
             files::relative_path(&file.name)?;
+        }
+        if self.inner.stopping.is_cancelled() {
+            return Err(ExecuteError::ShuttingDown);
         }
         let session = match &execution.session_id {
             Some(id) => self.live_session(id)?,
@@ -176,6 +192,10 @@ impl LocalBackend {
         let Some(running) = interpreter.as_mut() else {
             return Err(ExecuteError::UnknownSession(session.id.clone()));
         };
+        // Queued behind an execution that the shutdown interrupted.
+        if self.inner.stopping.is_cancelled() {
+            return Err(ExecuteError::ShuttingDown);
+        }
         if !execution.files.is_empty() {
             let dir = session.dir.clone();
             let files = execution.files;
@@ -185,7 +205,12 @@ impl LocalBackend {
         }
         let config = &self.inner.config;
         let outcome = running
-            .run(&execution.code, config.exec_timeout, config.interrupt_grace)
+            .run(
+                &execution.code,
+                config.exec_timeout,
+                config.interrupt_grace,
+                &self.inner.stopping,
+            )
             .await;
         {
             let mut activity = lock(&session.activity);
@@ -205,6 +230,42 @@ impl LocalBackend {
             session_id: session.id.clone(),
             outputs,
         })
+    }
+
+    /// The server is stopping: new executions are refused, running ones are
+    /// interrupted (each is answered, and its session ends), and no
+    /// interpreter starts any more.
+    pub fn shut_down(&self) {
+        self.inner.stopping.cancel();
+        self.inner.pool.close();
+    }
+
+    /// Kills every interpreter and removes every session folder, waiting at
+    /// most `grace` in all for executions still running (after
+    /// [`shut_down`] they stop within the interrupt grace).
+    ///
+    /// [`shut_down`]: LocalBackend::shut_down
+    pub async fn close(&self, grace: Duration) {
+        self.shut_down();
+        let sessions: Vec<_> = lock(&self.inner.registry)
+            .sessions
+            .drain()
+            .map(|(_, session)| session)
+            .collect();
+        let deadline = tokio::time::Instant::now() + grace;
+        for session in sessions {
+            // Waiting for the turn lets a running execution send its answer.
+            match tokio::time::timeout_at(deadline, session.interpreter.clone().lock_owned()).await
+            {
+                Ok(mut interpreter) => drop(interpreter.take()),
+                Err(_) => {
+                    // Its turn still holds the session, which would remove
+                    // the folder when dropped: the process may end first.
+                    interpreter::kill_process_group(session.process_group);
+                    let _ = std::fs::remove_dir_all(&session.dir);
+                }
+            }
+        }
     }
 
     pub fn sessions(&self) -> Vec<SessionSummary> {
@@ -245,6 +306,11 @@ impl LocalBackend {
         let mut registry = lock(&self.inner.registry);
         registry.starting -= 1;
         let (interpreter, dir) = warm?;
+        if self.inner.stopping.is_cancelled() {
+            drop(interpreter);
+            let _ = std::fs::remove_dir_all(dir);
+            return Err(ExecuteError::ShuttingDown);
+        }
         let now = now_micros();
         let session = Arc::new(Session {
             id: new_session_id(),
@@ -254,6 +320,7 @@ impl LocalBackend {
                 execute_count: 0,
                 last_execute_at: now,
             }),
+            process_group: interpreter.process_group(),
             interpreter: Arc::new(tokio::sync::Mutex::new(Some(interpreter))),
         });
         registry

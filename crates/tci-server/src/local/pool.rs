@@ -2,6 +2,7 @@
 //! new session does not wait ~150 ms for Python and IPython to load.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ struct Shared {
     size: usize,
     ready: Mutex<Vec<(Interpreter, PathBuf)>>,
     taken: Arc<Notify>,
+    /// Set when the server stops: nothing more is started or kept.
+    closed: AtomicBool,
 }
 
 impl Pool {
@@ -33,6 +36,7 @@ impl Pool {
                 size,
                 ready: Mutex::default(),
                 taken: Arc::new(Notify::new()),
+                closed: AtomicBool::new(false),
             }),
         }
     }
@@ -40,8 +44,15 @@ impl Pool {
     /// Starts one interpreter into the pool, reporting why if it fails.
     pub async fn warm_one(&self) -> Result<(), StartError> {
         let warm = self.shared.start().await?;
-        lock(&self.shared.ready).push(warm);
+        self.shared.keep(warm);
         Ok(())
+    }
+
+    /// Kills the interpreters waiting here, and any started later.
+    pub fn close(&self) {
+        self.shared.closed.store(true, Ordering::SeqCst);
+        self.shared.taken.notify_one();
+        self.shared.discard_ready();
     }
 
     /// Keeps the pool at its size in the background for as long as it lives.
@@ -50,6 +61,9 @@ impl Pool {
         tokio::spawn(async move {
             loop {
                 let Some(pool) = shared.upgrade() else { return };
+                if pool.closed.load(Ordering::SeqCst) {
+                    return;
+                }
                 let missing = pool.size.saturating_sub(lock(&pool.ready).len());
                 if missing == 0 {
                     let taken = pool.taken.clone();
@@ -58,7 +72,7 @@ impl Pool {
                     continue;
                 }
                 match pool.start().await {
-                    Ok(warm) => lock(&pool.ready).push(warm),
+                    Ok(warm) => pool.keep(warm),
                     Err(error) => {
                         tracing::error!(%error, "could not start a pooled interpreter");
                         drop(pool);
@@ -82,6 +96,22 @@ impl Pool {
 }
 
 impl Shared {
+    /// Into the pool, unless it has closed meanwhile.
+    fn keep(&self, warm: (Interpreter, PathBuf)) {
+        lock(&self.ready).push(warm);
+        if self.closed.load(Ordering::SeqCst) {
+            self.discard_ready();
+        }
+    }
+
+    fn discard_ready(&self) {
+        let ready: Vec<_> = lock(&self.ready).drain(..).collect();
+        for (interpreter, dir) in ready {
+            drop(interpreter);
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
     async fn start(&self) -> Result<(Interpreter, PathBuf), StartError> {
         let dir = tempfile::Builder::new()
             .prefix("session-")
@@ -103,9 +133,6 @@ impl Shared {
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        for (interpreter, dir) in lock(&self.ready).drain(..) {
-            drop(interpreter);
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        self.discard_ready();
     }
 }

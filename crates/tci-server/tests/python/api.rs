@@ -360,6 +360,13 @@ async fn every_documented_error_has_its_status_and_code() {
     assert_eq!(body["error"]["code"], "too_many_sessions");
     assert!(headers.contains_key(header::RETRY_AFTER), "{headers:?}");
 
+    // What an execute arriving while the server stops gets.
+    server.backend.shut_down();
+    let (status, headers, body) = send(&server, execute(json!({"code": "3"}).to_string())).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "shutting_down");
+    assert!(headers.contains_key(header::RETRY_AFTER), "{headers:?}");
+
     let guarded = TestServer::with(|_| {}, Some("s3cret")).await;
     let (status, headers, body) = send(&guarded, execute(json!({"code": "1"}).to_string())).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");

@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod api;
+mod faults;
+mod keep_alive;
 mod limits;
 mod process;
 mod sdk;
