@@ -122,9 +122,26 @@ pub struct LocalArgs {
     #[arg(long, env = "TCI_POOL_SIZE", default_value_t = 2)]
     pub pool_size: usize,
 
-    /// Live sessions at most; a new session beyond it is refused with 503.
+    /// Live sessions at most; a new session beyond it takes the place of the
+    /// longest-idle session that is not running (503 when all are running).
     #[arg(long, env = "TCI_MAX_SESSIONS", default_value_t = 32)]
     pub max_sessions: usize,
+
+    /// Live sessions one client may hold (429 beyond; 0: no limit). Default:
+    /// 8 where clients can be told apart (a non-loopback bind, or
+    /// --trust-forwarded-for), else no limit.
+    #[arg(long, env = "TCI_SESSIONS_PER_CLIENT")]
+    pub sessions_per_client: Option<usize>,
+
+    /// Modules pooled interpreters import while they wait, so that a
+    /// session's first use of them is instant (comma-separated; "" for none).
+    #[arg(
+        long,
+        env = "TCI_PRELOAD",
+        value_delimiter = ',',
+        default_value = "numpy,pandas,matplotlib.pyplot"
+    )]
+    pub preload: Vec<String>,
 
     /// Minutes a session lives after it starts.
     #[arg(long, env = "TCI_SESSION_MINUTES", value_parser = non_negative, default_value_t = 60.0)]
@@ -165,6 +182,25 @@ pub enum SandboxChoice {
     Off,
 }
 
+/// `--sessions-per-client` where clients can be told apart.
+pub const SESSIONS_PER_CLIENT: usize = 8;
+
+impl Config {
+    /// `--sessions-per-client`, else its default: on a loopback bind without
+    /// --trust-forwarded-for every request comes from one client (this
+    /// machine, or a reverse proxy here), whom a cap per client would only
+    /// hold below --max-sessions.
+    pub fn sessions_per_client(&self) -> usize {
+        self.local.sessions_per_client.unwrap_or(
+            if self.bind.ip().is_loopback() && !self.trust_forwarded_for {
+                0
+            } else {
+                SESSIONS_PER_CLIENT
+            },
+        )
+    }
+}
+
 impl LocalArgs {
     pub fn to_local_config(&self, work_root: PathBuf, sandbox: bool) -> LocalConfig {
         LocalConfig {
@@ -181,6 +217,13 @@ impl LocalArgs {
             output_cap: self.output_cap,
             memory_limit: (self.memory_mib > 0).then_some(self.memory_mib << 20),
             sandbox,
+            preload: self
+                .preload
+                .iter()
+                .map(|module| module.trim().to_owned())
+                .filter(|module| !module.is_empty())
+                .collect(),
+            sessions_per_client: self.sessions_per_client.unwrap_or(SESSIONS_PER_CLIENT),
         }
     }
 }
@@ -190,5 +233,56 @@ fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
         _ => Err(format!("{text:?} is not a number of zero or more")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Config {
+        Config::try_parse_from([&["tci-server"], args].concat()).unwrap()
+    }
+
+    #[test]
+    fn clients_are_capped_only_where_they_can_be_told_apart() {
+        assert_eq!(parse(&[]).sessions_per_client(), 0, "loopback: one client");
+        assert_eq!(
+            parse(&["--trust-forwarded-for"]).sessions_per_client(),
+            SESSIONS_PER_CLIENT
+        );
+        assert_eq!(
+            parse(&["--bind", "0.0.0.0:8080"]).sessions_per_client(),
+            SESSIONS_PER_CLIENT
+        );
+        assert_eq!(
+            parse(&["--sessions-per-client", "3"]).sessions_per_client(),
+            3
+        );
+        assert_eq!(
+            parse(&["--bind", "0.0.0.0:8080", "--sessions-per-client", "0"]).sessions_per_client(),
+            0
+        );
+    }
+
+    #[test]
+    fn the_preload_list_is_comma_separated_and_can_be_emptied() {
+        let modules = |args: &[&str]| {
+            parse(args)
+                .local
+                .to_local_config(PathBuf::new(), false)
+                .preload
+        };
+        assert_eq!(
+            modules(&[]),
+            ["numpy", "pandas", "matplotlib.pyplot"],
+            "the default"
+        );
+        assert_eq!(
+            modules(&["--preload", "polars, scipy"]),
+            ["polars", "scipy"]
+        );
+        assert!(modules(&["--preload", ""]).is_empty());
+        assert!(modules(&["--preload="]).is_empty());
     }
 }

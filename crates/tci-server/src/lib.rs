@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use app::Backend;
 use config::{Config, Mode, SandboxChoice};
-use local::{LocalBackend, StartError};
+use local::{LocalBackend, LocalConfig, StartError};
 use proxy::Proxy;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,9 +67,18 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     } else {
         let (local, sandbox, guard) = start_local(&config).await?;
         _work_root_guard = guard;
+        let settings = local.config();
         let description = format!(
-            "local Python, sandbox: {}",
-            if sandbox { "bubblewrap" } else { "off" }
+            "local Python, sandbox: {}, preload: {}, sessions per client: {}",
+            if sandbox { "bubblewrap" } else { "off" },
+            match settings.preload.as_slice() {
+                [] => "none".to_owned(),
+                modules => modules.join(","),
+            },
+            match settings.sessions_per_client {
+                0 => "no limit".to_owned(),
+                cap => format!("{cap} of {}", settings.max_sessions),
+            }
         );
         (Backend::Local(local), description)
     };
@@ -157,7 +166,11 @@ async fn start_local(
             (dir.path().to_path_buf(), Some(dir))
         }
     };
-    let backend = LocalBackend::start(config.local.to_local_config(work_root, sandbox))
+    let local = LocalConfig {
+        sessions_per_client: config.sessions_per_client(),
+        ..config.local.to_local_config(work_root, sandbox)
+    };
+    let backend = LocalBackend::start(local)
         .await
         .map_err(ServerError::Python)?;
     Ok((backend, sandbox, guard))

@@ -59,7 +59,11 @@ impl ApiGuard {
 }
 
 /// The middleware on the API routes.
-pub async fn guard(State(guard): State<Arc<ApiGuard>>, request: Request, next: Next) -> Response {
+pub async fn guard(
+    State(guard): State<Arc<ApiGuard>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let origin = request
         .headers()
         .get(header::ORIGIN)
@@ -78,8 +82,9 @@ pub async fn guard(State(guard): State<Arc<ApiGuard>>, request: Request, next: N
         add_cors(response.headers_mut(), origin.as_deref(), true);
         return response;
     }
+    let client = guard.client(&request);
     let _permit = match &guard.limits {
-        Some(limits) => match limits.admit(&guard.client(&request)) {
+        Some(limits) => match limits.admit(&client) {
             Ok(permit) => Some(permit),
             Err(wait) => {
                 let mut response = ApiFailure::RateLimited(wait.as_secs().max(1)).into_response();
@@ -89,6 +94,9 @@ pub async fn guard(State(guard): State<Arc<ApiGuard>>, request: Request, next: N
         },
         None => None,
     };
+    request
+        .extensions_mut()
+        .insert(crate::api::ClientId(client.into()));
     let mut response = next.run(request).await;
     add_cors(response.headers_mut(), origin.as_deref(), false);
     response

@@ -58,6 +58,9 @@ pub fn config(work_root: &Path) -> LocalConfig {
         output_cap: 1 << 20,
         memory_limit: Some(1 << 30),
         sandbox: false,
+        // Tests start many backends at once; those about preloading ask.
+        preload: Vec::new(),
+        sessions_per_client: 0,
     }
 }
 
@@ -170,6 +173,9 @@ pub fn kinds(outputs: &[Value]) -> Vec<&str> {
         .collect()
 }
 
+/// What `RunningServer::start` passes before the test's own flags.
+const TEST_DEFAULTS: &[&str] = &["--pool-size", "1", "--preload", ""];
+
 /// The real `tci-server` binary on a free port, killed when dropped.
 pub struct RunningServer {
     pub url: String,
@@ -177,13 +183,14 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// With one pooled interpreter, enough for a test.
+    /// With one pooled interpreter, enough for a test, and no modules
+    /// preloaded (unless `extra_args` ask): tests start many servers at once.
     pub fn start(extra_args: &[&str]) -> Self {
         Self::start_with_env(extra_args, &[])
     }
 
     pub fn start_with_env(extra_args: &[&str], env: &[(&str, &str)]) -> Self {
-        Self::launch(&[&["--pool-size", "1"], extra_args].concat(), env)
+        Self::launch(&[TEST_DEFAULTS, extra_args].concat(), env)
     }
 
     /// On a free loopback port with exactly `args` besides the address, and
@@ -195,7 +202,7 @@ impl RunningServer {
     /// Like `start`, and every request the server receives is recorded (its
     /// log at debug level, read from its stderr).
     pub fn start_logging_requests(extra_args: &[&str]) -> (Self, RequestLog) {
-        let args = [&["--pool-size", "1"], extra_args].concat();
+        let args = [TEST_DEFAULTS, extra_args].concat();
         let env = [("RUST_LOG", "warn,tower_http=debug"), ("NO_COLOR", "1")];
         let mut server = Self::spawn(&args, &env, std::process::Stdio::piped());
         let stderr = server.child.stderr.take().unwrap();
