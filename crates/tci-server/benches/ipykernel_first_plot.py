@@ -1,0 +1,80 @@
+"""A fresh ipykernel's first plot, driven by jupyter_client, for the load
+benchmark (benches/load.rs) to print beside the server's own figure.
+
+Usage: python ipykernel_first_plot.py RUNS CODE_FILE
+
+Starts RUNS kernels one after another (plus one untimed, which builds
+matplotlib's font cache in MPLCONFIGDIR as the server's first interpreter
+does). For each it times the kernel's start (until it answers kernel_info)
+and then the execution of CODE, from the execute request to the kernel's
+return to idle, and checks that a PNG came back. Prints one JSON line:
+{"start_ms": [...], "first_plot_ms": [...], "ipykernel": "...",
+"jupyter_client": "..."}.
+"""
+
+import json
+import sys
+import time
+
+import ipykernel
+import jupyter_client
+from jupyter_client.manager import KernelManager
+
+
+def first_plot(code):
+    manager = KernelManager(kernel_name="python3")
+    began = time.perf_counter()
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        started = time.perf_counter() - began
+        began = time.perf_counter()
+        msg_id = client.execute(code)
+        png = False
+        while True:
+            message = client.get_iopub_msg(timeout=60)
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = message["msg_type"]
+            content = message["content"]
+            if kind == "display_data" and "image/png" in content["data"]:
+                png = True
+            elif kind == "error":
+                raise RuntimeError("\n".join(content["traceback"]))
+            elif kind == "status" and content["execution_state"] == "idle":
+                break
+        elapsed = time.perf_counter() - began
+        if not png:
+            raise RuntimeError("the kernel showed no PNG")
+        return started, elapsed
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def main():
+    runs = int(sys.argv[1])
+    with open(sys.argv[2]) as file:
+        code = file.read()
+    first_plot(code)
+    starts, plots = [], []
+    for _ in range(runs):
+        started, elapsed = first_plot(code)
+        starts.append(started * 1000)
+        plots.append(elapsed * 1000)
+    print(
+        json.dumps(
+            {
+                "start_ms": starts,
+                "first_plot_ms": plots,
+                "ipykernel": ipykernel.__version__,
+                "jupyter_client": jupyter_client.__version__,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
