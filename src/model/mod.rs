@@ -7,3 +7,4 @@ pub mod failure;
 pub mod history;
 pub mod settings;
 pub mod storage;
+pub mod storage_keys;

@@ -5,9 +5,6 @@
 use tci_api::json::{FromJson, Json, Object, ShapeError};
 
 pub const TOGETHER_API_BASE: &str = "https://api.together.ai/v1";
-pub const API_BASE_KEY: &str = "tci-playground-api-base";
-pub const API_KEY_KEY: &str = "tci-playground-api-key";
-pub const THEME_KEY: &str = "tci-playground-theme";
 
 /// `config.json` as served by tci-server next to the app: `apiBase`, and
 /// optionally `keyRequired`, `backend` and `embedOrigins`.

@@ -1,6 +1,7 @@
 //! What the page keeps in localStorage, under a versioned schema: the
 //! scrollback, the session and the history of submissions. The draft has a
-//! key of its own ([`DRAFT_KEY`]) because it is saved on every keystroke.
+//! key of its own (see [`crate::model::storage_keys`]): it is saved on every
+//! keystroke.
 //! Storage that is corrupt or from an unknown version is set aside with a
 //! notice, never allowed to break the page.
 
@@ -9,18 +10,10 @@ use tci_api::json::{self, FromJson, Json, Object, ShapeError, ToJson};
 use crate::model::cell::{Cell, Status};
 use crate::model::history::History;
 
-pub const KEY: &str = "tci-playground";
-pub const DRAFT_KEY: &str = "tci-playground-draft";
 pub const VERSION: u32 = 1;
 /// localStorage holds about 5 MB per origin (UTF-16 in some browsers);
 /// stay well inside it.
 pub const BUDGET_BYTES: usize = 2 * 1024 * 1024;
-
-/// Where widgets of one session name keep that session's id (widgets store
-/// nothing else).
-pub fn widget_session_key(session_name: &str) -> String {
-    format!("tci-widget-session:{session_name}")
-}
 
 /// The stored JSON object; every member but `version` may be missing and
 /// then takes its default.

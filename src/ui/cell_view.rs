@@ -5,13 +5,15 @@ use leptos::prelude::*;
 use super::browser;
 use super::output::OutputView;
 use super::share;
-use super::state::Playground;
+use super::state::{Clock, Notebook, Notices};
 use crate::model::cell::{Cell, Status};
 use crate::render::{highlight, output_view};
 
 #[component]
 pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
-    let playground = expect_context::<Playground>();
+    let notebook = expect_context::<Notebook>();
+    let clock = expect_context::<Clock>();
+    let notices = expect_context::<Notices>();
     let status = move || cell.with(|cell| cell.status);
     // One closure for both `data-status` attributes: one render effect type.
     let status_name = move || status().as_str();
@@ -24,7 +26,7 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
     };
     let timing = move || {
         let (started, duration) = cell.with(|cell| (cell.started_at, cell.duration_ms));
-        let millis = duration.unwrap_or_else(|| playground.now.get() - started);
+        let millis = duration.unwrap_or_else(|| clock.now() - started);
         format_duration(millis)
     };
     let copy_code =
@@ -40,13 +42,13 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
         browser::copy_to_clipboard(text);
     };
     let rerun = move |_| {
-        playground.run_in_turn(vec![cell.with_untracked(|cell| cell.code.clone())]);
+        notebook.run_in_turn(vec![cell.with_untracked(|cell| cell.code.clone())]);
     };
     let share_cell = move |_| {
         let (code, outputs) = cell.with_untracked(|cell| (cell.code.clone(), cell.outputs.clone()));
-        share::share(playground, code, outputs);
+        share::share(notices, code, outputs);
     };
-    let busy = move || playground.running.get().is_some();
+    let busy = move || notebook.is_running();
     let session_lost = Memo::new(move |_| cell.with(|cell| cell.session_lost));
     // One paragraph for what went wrong and for trimmed outputs: an element
     // that is only hidden costs the wasm far less than one that comes and goes.
@@ -81,7 +83,7 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
             <pre class="cell-code" data-testid="cell-code" inner_html=code_html></pre>
             <p class="cell-message" role="status" hidden=move || message.with(String::is_empty)>{message}</p>
             {move || session_lost.get().then(|| view! {
-                <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| playground.replay(id)>
+                <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| notebook.replay(id)>
                     "Replay earlier cells in a new session"
                 </button>
             })}

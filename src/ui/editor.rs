@@ -5,7 +5,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
-use super::state::Playground;
+use super::state::{Draft, Notebook};
 use crate::editor::keys::{self, EditorState};
 use crate::render::highlight;
 
@@ -13,8 +13,8 @@ use crate::render::highlight;
 /// still replace it.
 #[component]
 pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
-    let playground = expect_context::<Playground>();
-    let draft = playground.draft;
+    let notebook = expect_context::<Notebook>();
+    let draft = expect_context::<Draft>();
     let textarea = NodeRef::<Textarea>::new();
     // After Esc, Tab leaves the editor instead of indenting (WCAG 2.1.2).
     let tab_escapes = StoredValue::new(false);
@@ -25,7 +25,6 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
             let _ = element.set_selection_range(state.sel_start, state.sel_end);
         }
         draft.set(state.text);
-        playground.save_draft();
     };
     let current = move || -> Option<EditorState> {
         let element = textarea.get_untracked()?;
@@ -41,7 +40,7 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
         let modifier = event.ctrl_key() || event.meta_key();
         if key == "Enter" && (modifier || event.shift_key()) {
             event.prevent_default();
-            playground.submit();
+            notebook.submit();
             return;
         }
         if readonly {
@@ -60,10 +59,10 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
             "Tab" if !modifier && !event.alt_key() => Some(keys::indent(&state)),
             "Enter" if !event.alt_key() => Some(keys::newline(&state)),
             "ArrowUp" if !modifier && keys::cursor_on_first_line(&state) => {
-                recall(playground, |history, text| history.older(text), &state.text)
+                recall(draft.older(&state.text))
             }
             "ArrowDown" if !modifier && keys::cursor_on_last_line(&state) => {
-                recall(playground, |history, text| history.newer(text), &state.text)
+                recall(draft.newer(&state.text))
             }
             _ => None,
         };
@@ -75,7 +74,7 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
 
     view! {
         <div class="editor">
-            <pre class="editor-highlight" aria-hidden="true" inner_html=move || highlight::to_html(&draft.get())></pre>
+            <pre class="editor-highlight" aria-hidden="true" inner_html=move || highlight::to_html(&draft.text())></pre>
             <textarea
                 data-testid="editor"
                 node_ref=textarea
@@ -86,11 +85,10 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
                 wrap="off"
                 readonly=readonly
                 placeholder="print(\"Hello from TCI\")"
-                prop:value=move || draft.get()
+                prop:value=move || draft.text()
                 on:input=move |event| {
                     tab_escapes.set_value(false);
                     draft.set(event_target_value(&event));
-                    playground.save_draft();
                 }
                 on:focus=move |_| tab_escapes.set_value(false)
                 on:keydown=on_keydown
@@ -100,15 +98,7 @@ pub fn Editor(#[prop(optional)] readonly: bool) -> impl IntoView {
 }
 
 /// Puts an entry of the submission history in the editor, cursor at its end.
-fn recall(
-    playground: Playground,
-    step: impl FnOnce(&mut crate::model::history::History, &str) -> Option<String>,
-    text: &str,
-) -> Option<EditorState> {
-    let mut recalled = None;
-    playground
-        .history
-        .update_value(|history| recalled = step(history, text));
+fn recall(recalled: Option<String>) -> Option<EditorState> {
     let text = recalled?;
     let end = text.encode_utf16().count() as u32;
     Some(EditorState {

@@ -5,41 +5,21 @@
 use leptos::prelude::*;
 
 use super::browser;
-use super::state::Playground;
+use super::state::Connection;
 use crate::model::settings::{self, Theme};
+use crate::model::storage_keys;
 
 #[component]
 pub fn SettingsPanel(theme: RwSignal<Theme>) -> impl IntoView {
-    let playground = expect_context::<Playground>();
-    let remember = RwSignal::new(browser::load(settings::API_KEY_KEY).is_some());
-    let api_base_text = RwSignal::new(browser::load(settings::API_BASE_KEY).unwrap_or_default());
+    let connection = expect_context::<Connection>();
+    let remember = RwSignal::new(Connection::remembers_key());
+    let api_base_text = RwSignal::new(Connection::stored_api_base().unwrap_or_default());
 
-    let store_key = move || {
-        let key = playground.api_key.get_untracked();
-        browser::remove(settings::API_KEY_KEY);
-        browser::remove_session(settings::API_KEY_KEY);
-        if key.is_empty() {
-            return;
-        }
-        if remember.get_untracked() {
-            browser::store(settings::API_KEY_KEY, &key);
-        } else {
-            browser::store_session(settings::API_KEY_KEY, &key);
-        }
-    };
     let set_api_base = move |text: String| {
         api_base_text.set(text.clone());
-        if text.trim().is_empty() {
-            browser::remove(settings::API_BASE_KEY);
-        } else {
-            browser::store(settings::API_BASE_KEY, text.trim());
-        }
-        let server = playground.server_config.get_untracked();
-        playground
-            .backend
-            .set(Some(settings::resolve(server.as_ref(), Some(&text))));
+        connection.set_api_base(&text);
     };
-    let key_hint = move || match playground.backend.get() {
+    let key_hint = move || match connection.backend() {
         Some(backend) if !backend.key_required => {
             "Not needed: the server next to this page holds the key."
         }
@@ -53,7 +33,7 @@ pub fn SettingsPanel(theme: RwSignal<Theme>) -> impl IntoView {
                 <input
                     type="url"
                     data-testid="api-base"
-                    placeholder=move || playground.backend.get().map(|backend| backend.api_base).unwrap_or_else(|| settings::TOGETHER_API_BASE.into())
+                    placeholder=move || connection.backend().map(|backend| backend.api_base).unwrap_or_else(|| settings::TOGETHER_API_BASE.into())
                     prop:value=move || api_base_text.get()
                     on:change=move |event| set_api_base(event_target_value(&event))
                 />
@@ -64,10 +44,9 @@ pub fn SettingsPanel(theme: RwSignal<Theme>) -> impl IntoView {
                     type="password"
                     data-testid="api-key"
                     autocomplete="off"
-                    prop:value=move || playground.api_key.get()
+                    prop:value=move || connection.key()
                     on:input=move |event| {
-                        playground.api_key.set(event_target_value(&event));
-                        store_key();
+                        connection.set_key(event_target_value(&event), remember.get_untracked());
                     }
                 />
             </label>
@@ -78,20 +57,19 @@ pub fn SettingsPanel(theme: RwSignal<Theme>) -> impl IntoView {
                     prop:checked=move || remember.get()
                     on:change=move |event| {
                         remember.set(event_target_checked(&event));
-                        store_key();
+                        connection.keep_key(remember.get_untracked());
                     }
                 />
                 "Remember the key on this device"
             </label>
             <button type="button" on:click=move |_| {
-                playground.api_key.set(String::new());
-                store_key();
+                connection.set_key(String::new(), remember.get_untracked());
             }>"Forget key"</button>
             <label>
                 "Theme"
                 <select on:change=move |event| {
                     let chosen = Theme::parse(&event_target_value(&event));
-                    browser::store(settings::THEME_KEY, chosen.as_str());
+                    browser::store(storage_keys::THEME, chosen.as_str());
                     theme.set(chosen);
                 }>
                     {[Theme::System, Theme::Light, Theme::Dark].into_iter().map(|option| view! {

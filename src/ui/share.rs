@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableWritablePair, Response};
 
 use super::browser;
-use super::state::Playground;
+use super::state::Notices;
 use crate::base64;
 use crate::embed::link;
 
@@ -91,16 +91,15 @@ pub async fn shared_from(
 
 /// Makes the link, copies it, and shows it (the clipboard may be refused,
 /// in a frame above all).
-pub fn share(playground: Playground, code: String, outputs: Vec<Output>) {
+pub fn share(notices: Notices, code: String, outputs: Vec<Output>) {
     spawn_local(async move {
         match link_for(&code, &outputs).await {
             Some(link) => {
                 browser::copy_to_clipboard(link.clone());
-                playground.share_link.set(Some(link));
+                notices.show_share_link(link);
             }
-            None => playground.notice.set(Some(
-                "This browser cannot compress a share link (it lacks CompressionStream).".into(),
-            )),
+            None => notices
+                .notify("This browser cannot compress a share link (it lacks CompressionStream)."),
         }
     });
 }
@@ -108,15 +107,15 @@ pub fn share(playground: Playground, code: String, outputs: Vec<Output>) {
 /// The last link made, ready to copy by hand.
 #[component]
 pub fn ShareBar() -> impl IntoView {
-    let link = expect_context::<Playground>().share_link;
+    let notices = expect_context::<Notices>();
     view! {
-        <div class="share-bar" role="status" hidden=move || link.with(Option::is_none)>
+        <div class="share-bar" role="status" hidden=move || !notices.has_share_link()>
             <label>
                 "Link copied (the key is never in it): "
-                <input type="text" readonly data-testid="share-link" prop:value=move || link.get().unwrap_or_default()
+                <input type="text" readonly data-testid="share-link" prop:value=move || notices.share_link().unwrap_or_default()
                     on:focus=move |event| { event_target::<web_sys::HtmlInputElement>(&event).select(); }/>
             </label>
-            <button type="button" on:click=move |_| link.set(None) aria-label="Close">"×"</button>
+            <button type="button" on:click=move |_| notices.close_share_link() aria-label="Close">"×"</button>
         </div>
     }
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, ResizeObserver};
 
 use super::browser;
-use super::state::Playground;
+use super::state::{Draft, Notebook, Scrollback};
 use crate::embed::host_api::{self, HostMessage, WidgetMessage};
 use crate::model::cell::Status;
 use crate::model::settings::{ServerConfig, Theme};
@@ -47,20 +47,23 @@ impl Host {
 
     /// The API is known: widen the origins to the server's, say `ready`,
     /// and run if asked to.
-    pub fn ready(self, server: Option<&ServerConfig>, playground: Playground, autorun: bool) {
+    pub fn ready(self, server: Option<&ServerConfig>, notebook: Notebook, autorun: bool) {
         let embed_origins = server.map_or(&[][..], |server| &server.embed_origins);
         self.origins
             .set_value(host_api::allowed_origins(&browser::own_origin(), embed_origins).join(" "));
         self.tell(WidgetMessage::Ready);
         if autorun {
-            playground.submit();
+            notebook.submit();
         }
     }
 }
 
 /// Listens to the host, tells it about runs and, with `auto_height`, about
-/// the widget's height.
-pub fn connect(playground: Playground, theme: RwSignal<Theme>, auto_height: bool) -> Host {
+/// the widget's height. The state handles come from the context.
+pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
+    let notebook = expect_context::<Notebook>();
+    let draft = expect_context::<Draft>();
+    let scrollback = expect_context::<Scrollback>();
     let host = Host {
         origins: StoredValue::new(browser::own_origin()),
     };
@@ -79,9 +82,9 @@ pub fn connect(playground: Playground, theme: RwSignal<Theme>, auto_height: bool
             return;
         };
         match message {
-            HostMessage::SetCode(code) => playground.draft.set(code),
-            HostMessage::Run => playground.submit(),
-            HostMessage::ResetSession => playground.new_session(),
+            HostMessage::SetCode(code) => draft.set(code),
+            HostMessage::Run => notebook.submit(),
+            HostMessage::ResetSession => notebook.new_session(),
             HostMessage::SetTheme(chosen) => theme.set(chosen),
         }
     });
@@ -89,11 +92,8 @@ pub fn connect(playground: Playground, theme: RwSignal<Theme>, auto_height: bool
 
     let was_running = StoredValue::new(false);
     Effect::new(move |_| {
-        let running = playground.running.get().is_some();
-        let Some(cell) = playground
-            .cells
-            .with_untracked(|cells| cells.last().map(|cell| cell.get_untracked()))
-        else {
+        let running = notebook.is_running();
+        let Some(cell) = scrollback.last() else {
             return;
         };
         match (was_running.get_value(), running) {
