@@ -8,6 +8,7 @@
 # FUZZ_SECONDS (default 60) and FUZZ_SEED (default 1) change the bounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+printf '\n\033[1m==> %s\033[0m\n' "API fuzzing: schemathesis against the OpenAPI fragment"
 
 bash scripts/python-env.sh --fuzz
 cargo build --locked --quiet -p tci-server

@@ -28,6 +28,7 @@ trunk build --release --public-url /play/ --dist target/dist-subpath
 
 step "native tests: unit, API, limits, SDKs, size budget, end to end in Chromium"
 cargo test --workspace --locked
+bash scripts/fuzz-api.sh
 
 step "wasm-bindgen tests in headless Chromium"
 cargo test -p tci-playground --target wasm32-unknown-unknown --locked
