@@ -7,9 +7,10 @@
 # documents only 200s: other 4xx answers are expected, not failures.
 # FUZZ_SECONDS (default 60) and FUZZ_SEED (default 1) change the bounds.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-printf '\n\033[1m==> %s\033[0m\n' "API fuzzing: schemathesis against the OpenAPI fragment"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
+say "API fuzzing: schemathesis against the OpenAPI fragment, on tci-server"
 bash scripts/python-env.sh --fuzz
 cargo build --locked --quiet -p tci-server
 
@@ -32,8 +33,7 @@ for _ in $(seq 600); do
 done
 if [[ -z "$url" ]]; then
   cat "$work/server.log" >&2
-  echo "error: tci-server did not start" >&2
-  exit 1
+  die "tci-server did not start"
 fi
 head -n 1 "$work/stdout"
 

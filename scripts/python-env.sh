@@ -5,7 +5,8 @@
 # `--fuzz` the API fuzzer's (scripts/fuzz-api.sh) and with `--bench` the load
 # benchmark's (ipykernel beside the server).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PYTHON=${PYTHON:-python3}
 
@@ -21,7 +22,7 @@ make_venv() {
   if [[ -x "$dir/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
     return 0
   fi
-  printf '\033[1m==> %s\033[0m\n' "making $dir from $requirements"
+  say "making $dir from $requirements"
   rm -rf "$dir"
   "$PYTHON" -m venv "$dir"
   "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"

@@ -4,6 +4,9 @@
 //! actually sends, the precompressed `.gz` files beside them (written by
 //! `scripts/compress-dist.sh`). Prints gzip and brotli figures; fails when a
 //! `.gz` or `.br` is missing or a gzip figure is over its ceiling.
+//!
+//! The build tier (feature `build-tests`): after `trunk build --release`, run
+//! `cargo test -p tci-playground --features build-tests --test size -- --nocapture`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;

@@ -304,47 +304,17 @@ fn is_string_prefix(word: &str) -> bool {
     word.len() <= 2 && PREFIXES.iter().any(|p| p.eq_ignore_ascii_case(word))
 }
 
+/// Python's keywords, soft ones (`match`, `case`) included; embed.js colours
+/// the same words (tests/contracts.rs reads both).
+pub const KEYWORDS: [&str; 37] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "case", "class",
+    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
+    "import", "in", "is", "lambda", "match", "nonlocal", "not", "or", "pass", "raise", "return",
+    "try", "while", "with", "yield",
+];
+
 fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "False"
-            | "None"
-            | "True"
-            | "and"
-            | "as"
-            | "assert"
-            | "async"
-            | "await"
-            | "break"
-            | "case"
-            | "class"
-            | "continue"
-            | "def"
-            | "del"
-            | "elif"
-            | "else"
-            | "except"
-            | "finally"
-            | "for"
-            | "from"
-            | "global"
-            | "if"
-            | "import"
-            | "in"
-            | "is"
-            | "lambda"
-            | "match"
-            | "nonlocal"
-            | "not"
-            | "or"
-            | "pass"
-            | "raise"
-            | "return"
-            | "try"
-            | "while"
-            | "with"
-            | "yield"
-    )
+    KEYWORDS.contains(&word)
 }
 
 fn is_builtin(word: &str) -> bool {

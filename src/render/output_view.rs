@@ -38,6 +38,20 @@ pub enum View {
 
 const BASE64_IMAGES: [&str; 3] = ["image/png", "image/jpeg", "image/gif"];
 
+/// The MIME types [`view_bundle`] shows, most preferred first. embed.js picks
+/// among its own subset in the same order (tests/contracts.rs reads both).
+pub const MIME_PREFERENCE: [&str; 9] = [
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/svg+xml",
+    "text/html",
+    "text/markdown",
+    "text/latex",
+    "application/json",
+    "text/plain",
+];
+
 pub fn view(output: &Output) -> View {
     match output {
         Output::Stream {
@@ -160,6 +174,31 @@ mod tests {
         Output::Rich {
             kind: RichKind::DisplayData,
             bundle: MimeBundle::Map(json::from_str::<Object>(text).unwrap()),
+        }
+    }
+
+    /// The type [`view_bundle`] chose, read back from its view.
+    fn chosen(view: &View) -> &'static str {
+        match view {
+            View::Image { mime, .. } => mime,
+            View::Html(_) => "text/html",
+            View::Markdown(_) => "text/markdown",
+            View::Latex(_) => "text/latex",
+            View::Json(_) => "application/json",
+            View::Plain(_) => "text/plain",
+            other => panic!("not a choice among a bundle's types: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bundles_are_shown_in_the_order_of_mime_preference() {
+        for (i, first) in MIME_PREFERENCE.iter().enumerate() {
+            let alone = bundle(&format!(r#"{{"{first}": "x"}}"#));
+            assert_eq!(chosen(&view(&alone)), *first, "{first} alone");
+            for later in &MIME_PREFERENCE[i + 1..] {
+                let both = bundle(&format!(r#"{{"{later}": "x", "{first}": "x"}}"#));
+                assert_eq!(chosen(&view(&both)), *first, "{first} over {later}");
+            }
         }
     }
 
