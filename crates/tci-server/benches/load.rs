@@ -16,9 +16,6 @@
 //!   interpreter costs with and without the preload.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed benchmark
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -28,7 +25,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
-use support::{RunningServer, workspace_root};
+use tci_testkit::{RunningServer, process_status, workspace_root};
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
@@ -157,7 +154,7 @@ fn interpreters(server: &RunningServer) -> (Memory, Memory) {
         else {
             continue;
         };
-        if let Some((_, parent)) = support::process_status(pid) {
+        if let Some((_, parent)) = process_status(pid) {
             parents.insert(pid, parent);
         }
     }

@@ -21,6 +21,8 @@ use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, LinesCodec};
 
+use super::sandbox;
+
 const DRIVER: &str = include_str!("../../python/driver.py");
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -298,10 +300,8 @@ impl Launch {
         let mut command = match &self.sandbox_cache {
             None => Command::new(&self.python),
             Some(_) => {
-                let mut bwrap = Command::new("bwrap");
-                bwrap
-                    .args(sandbox_args(dir, &self.cache_dir))
-                    .arg(&self.python);
+                let mut bwrap = Command::from(sandbox::command(dir, &self.cache_dir));
+                bwrap.arg(&self.python);
                 bwrap
             }
         };
@@ -336,32 +336,4 @@ impl Launch {
         }
         command
     }
-}
-
-/// bubblewrap arguments: the whole file system read-only (no tmpfs over
-/// /tmp: the interpreter itself may live there), no network, and only the
-/// session folder (and shared caches) writable. Temporary files go to the
-/// session's own `.tmp` through TMPDIR.
-pub fn sandbox_args(dir: &Path, cache_dir: &Path) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = [
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--unshare-net",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--die-with-parent",
-    ]
-    .into_iter()
-    .map(Into::into)
-    .collect();
-    for writable in [cache_dir, dir] {
-        args.extend(["--bind".into(), writable.into(), writable.into()]);
-    }
-    args.extend(["--chdir".into(), dir.into()]);
-    args
 }

@@ -13,6 +13,7 @@ use super::workspace_root;
 
 pub const WAIT: Duration = Duration::from_secs(30);
 
+#[derive(Debug)]
 pub struct Browser {
     pub client: Client,
     driver: Child,

@@ -1,15 +1,11 @@
 //! Nobody locks everyone else out of the local backend: a cap of live
 //! sessions per client, the longest-idle session reclaimed at the global
 //! cap, and sessions that share nothing, preloaded modules included.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-
 use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use support::{RunningServer, TestServer, schemas, text_of};
+use tci_testkit::{RunningServer, TestServer, kinds, schemas, text_of, workspace_root};
 
 /// POSTs an execute to the real binary as the client `forwarded_for`.
 async fn execute_as(
@@ -194,7 +190,7 @@ async fn a_preloaded_sessions_first_plot_is_one_figure_and_nothing_else() {
             None,
         )
         .await;
-    assert_eq!(support::kinds(&outputs), ["display_data"], "{outputs:?}");
+    assert_eq!(kinds(&outputs), ["display_data"], "{outputs:?}");
     assert!(
         outputs[0]["data"]["image/png"]
             .as_str()
@@ -215,7 +211,7 @@ async fn a_preloaded_sessions_first_plot_is_one_figure_and_nothing_else() {
 fn a_preload_module_that_cannot_be_imported_is_a_warning_not_a_failure() {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(support::workspace_root())
+        .current_dir(workspace_root())
         .args([
             "--bind",
             "127.0.0.1:0",
