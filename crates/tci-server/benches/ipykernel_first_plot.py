@@ -1,15 +1,14 @@
 """A fresh ipykernel's first plot, driven by jupyter_client, for the load
-benchmark (benches/load.rs) to print beside the server's own figure.
+benchmark (benches/load.rs) to time beside the server's own.
 
-Usage: python ipykernel_first_plot.py RUNS CODE_FILE
+Usage: python ipykernel_first_plot.py CODE_FILE
 
-Starts RUNS kernels one after another (plus one untimed, which builds
-matplotlib's font cache in MPLCONFIGDIR as the server's first interpreter
-does). For each it times the kernel's start (until it answers kernel_info)
-and then the execution of CODE, from the execute request to the kernel's
-return to idle, and checks that a PNG came back. Prints one JSON line:
-{"start_ms": [...], "first_plot_ms": [...], "ipykernel": "...",
-"jupyter_client": "..."}.
+Starts one untimed kernel first (it builds matplotlib's font cache in
+MPLCONFIGDIR, as the server's first interpreter does), then prints one JSON
+line with the versions. Then, for each line read on stdin, starts a new
+kernel, times its start (until it answers kernel_info) and the execution of
+CODE (from the execute request to the kernel's return to idle), checks that
+a PNG came back, and prints {"start_ms": ..., "first_plot_ms": ...}.
 """
 
 import json
@@ -54,26 +53,18 @@ def first_plot(code):
         manager.shutdown_kernel(now=True)
 
 
+def say(message):
+    print(json.dumps(message), flush=True)
+
+
 def main():
-    runs = int(sys.argv[1])
-    with open(sys.argv[2]) as file:
+    with open(sys.argv[1]) as file:
         code = file.read()
     first_plot(code)
-    starts, plots = [], []
-    for _ in range(runs):
+    say({"ipykernel": ipykernel.__version__, "jupyter_client": jupyter_client.__version__})
+    for _ in sys.stdin:
         started, elapsed = first_plot(code)
-        starts.append(started * 1000)
-        plots.append(elapsed * 1000)
-    print(
-        json.dumps(
-            {
-                "start_ms": starts,
-                "first_plot_ms": plots,
-                "ipykernel": ipykernel.__version__,
-                "jupyter_client": jupyter_client.__version__,
-            }
-        )
-    )
+        say({"start_ms": started * 1000, "first_plot_ms": elapsed * 1000})
 
 
 if __name__ == "__main__":

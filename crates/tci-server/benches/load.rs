@@ -1,19 +1,21 @@
 //! The local backend under load, and a new session's first plot beside
 //! ipykernel's, against the release binary over loopback:
-//! `cargo bench -p tci-server --bench load` (ipykernel comes from
-//! `.venv-bench`, made by `bash scripts/python-env.sh --bench`).
+//! `cargo bench -p tci-server --bench load` (`-- --load-only` or
+//! `-- --first-plot-only` for one part). ipykernel runs from `.venv-bench`,
+//! which `bash scripts/python-env.sh --bench` makes.
 //!
 //! - Load: 20 clients (told apart by X-Forwarded-For) each open 5 sessions,
 //!   100 live sessions in all, then each sends 100 executes in turn over its
 //!   sessions: per session, 16 small executes, 3 pandas operations and one
-//!   plot out of 20, at different moments in different sessions. Prints throughput, p50/p99 latency (all and per kind),
-//!   errors (a non-200 answer or an error output), the RSS and PSS of the
-//!   server's interpreters (`/proc/<pid>/smaps_rollup`) as sessions are
-//!   added, and the growth per added session.
+//!   plot out of 20, at different moments in different sessions. Prints
+//!   throughput, p50/p99 latency (all and per kind), errors (a non-200
+//!   answer or an error output), the RSS and PSS of the server's
+//!   interpreters (`/proc/<pid>/smaps_rollup`) as sessions are added, and
+//!   the growth per added session.
 //! - First plot: a new session's first `import pandas, matplotlib.pyplot`
-//!   and plot, with the default `--preload` and with none, and a fresh
-//!   ipykernel's (jupyter_client) in the same run; and what a pooled
-//!   interpreter costs with and without the preload.
+//!   and plot with the default `--preload`, with none, and in a fresh
+//!   ipykernel (jupyter_client), taken in turn; and what a pooled
+//!   interpreter holds with and without the preload.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed benchmark
 
 use std::collections::HashMap;
@@ -374,104 +376,157 @@ async fn load(http: &HttpClient) {
     );
 }
 
-/// p50, min and max of `runs` new sessions' first plot, each after the pool
-/// has had `pause` to refill; the pooled interpreters' memory before, and
-/// every interpreter's after.
-async fn first_plots(http: &HttpClient, label: &str, args: &[&str], runs: usize, pause: Duration) {
-    let server = start(args);
+/// A fresh ipykernel per first plot, through `ipykernel_first_plot.py` in
+/// `.venv-bench`.
+struct Ipykernel {
+    child: std::process::Child,
+    requests: std::process::ChildStdin,
+    answers: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    versions: String,
+    _scratch: tempfile::TempDir,
+}
+
+impl Ipykernel {
+    fn start() -> Option<Ipykernel> {
+        use std::io::BufRead;
+        let python = workspace_root().join(".venv-bench/bin/python");
+        if !python.exists() {
+            println!(
+                "first plot, ipykernel: skipped, {} is missing (bash scripts/python-env.sh --bench makes it)",
+                python.display()
+            );
+            return None;
+        }
+        let scratch = tempfile::tempdir().unwrap();
+        let code = scratch.path().join("first_plot.py");
+        std::fs::write(&code, FIRST_PLOT).unwrap();
+        let mut child = std::process::Command::new(&python)
+            .arg(workspace_root().join("crates/tci-server/benches/ipykernel_first_plot.py"))
+            .arg(&code)
+            .current_dir(scratch.path())
+            .env("MPLCONFIGDIR", scratch.path().join("matplotlib"))
+            .env("IPYTHONDIR", scratch.path().join("ipython"))
+            .env("JUPYTER_RUNTIME_DIR", scratch.path().join("runtime"))
+            // As the server's sessions run.
+            .env("OPENBLAS_NUM_THREADS", "1")
+            .env("OMP_NUM_THREADS", "1")
+            .env("MKL_NUM_THREADS", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let requests = child.stdin.take().unwrap();
+        let mut answers = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let versions: Value = serde_json::from_str(&answers.next().unwrap().unwrap()).unwrap();
+        Some(Ipykernel {
+            child,
+            requests,
+            answers,
+            versions: format!(
+                "ipykernel {} with jupyter_client {}",
+                versions["ipykernel"].as_str().unwrap(),
+                versions["jupyter_client"].as_str().unwrap()
+            ),
+            _scratch: scratch,
+        })
+    }
+
+    /// A new kernel's start and first plot.
+    fn first_plot(&mut self) -> (Duration, Duration) {
+        use std::io::Write;
+        writeln!(self.requests, "run").unwrap();
+        let answer: Value = serde_json::from_str(&self.answers.next().unwrap().unwrap()).unwrap();
+        let ms = |key: &str| Duration::from_secs_f64(answer[key].as_f64().unwrap() / 1000.0);
+        (ms("start_ms"), ms("first_plot_ms"))
+    }
+}
+
+impl Drop for Ipykernel {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn summary(times: &mut [Duration]) -> String {
+    times.sort();
+    format!(
+        "p50 {:.0} ms, min {:.0} ms, max {:.0} ms",
+        percentile(times, 0.5),
+        times[0].as_secs_f64() * 1000.0,
+        times.last().unwrap().as_secs_f64() * 1000.0
+    )
+}
+
+/// A new session's first plot with the default preload, with none, and a
+/// fresh ipykernel's, taken in turn so that all three see the same machine;
+/// before each, the pools get `pause` to refill. Also what a pooled
+/// interpreter holds before, and every interpreter after.
+async fn first_plots(http: &HttpClient, runs: usize, pause: Duration) {
+    let configurations = [
+        (
+            "--preload default (numpy,pandas,matplotlib.pyplot)",
+            start(&[]),
+        ),
+        ("--preload \"\"", start(&["--preload", ""])),
+    ];
+    let mut ipykernel = Ipykernel::start();
     tokio::time::sleep(pause).await;
-    let (pooled, _) = interpreters(&server);
-    println!(
-        "first plot, {label}: a pooled interpreter: RSS {:.1} MiB, PSS {:.1} MiB ({} pooled)",
-        mib(pooled.rss) / pooled.processes as f64,
-        mib(pooled.pss) / pooled.processes as f64,
-        pooled.processes
-    );
-    let mut times = Vec::new();
+    for (label, server) in &configurations {
+        let (pooled, _) = interpreters(server);
+        println!(
+            "first plot, {label}: a pooled interpreter: RSS {:.1} MiB, PSS {:.1} MiB ({} pooled)",
+            mib(pooled.rss) / pooled.processes as f64,
+            mib(pooled.pss) / pooled.processes as f64,
+            pooled.processes
+        );
+    }
+    let mut times = vec![Vec::new(); configurations.len()];
+    let (mut kernel_starts, mut kernel_plots) = (Vec::new(), Vec::new());
     for run in 0..runs {
         if run > 0 {
             tokio::time::sleep(pause).await;
         }
-        let begin = Instant::now();
-        execute(
-            http,
-            &server.url,
-            "127.0.0.1",
-            FIRST_PLOT,
-            None,
-            "image/png",
-        )
-        .await
-        .unwrap();
-        times.push(begin.elapsed());
+        for ((_, server), times) in configurations.iter().zip(&mut times) {
+            let begin = Instant::now();
+            execute(
+                http,
+                &server.url,
+                "127.0.0.1",
+                FIRST_PLOT,
+                None,
+                "image/png",
+            )
+            .await
+            .unwrap();
+            times.push(begin.elapsed());
+        }
+        if let Some(kernel) = &mut ipykernel {
+            let (start, plot) = kernel.first_plot();
+            kernel_starts.push(start);
+            kernel_plots.push(plot);
+        }
     }
-    times.sort();
-    println!(
-        "first plot, {label} ({runs} new sessions, pool refilled): p50 {:.0} ms, min {:.0} ms, max {:.0} ms",
-        percentile(&times, 0.5),
-        times[0].as_secs_f64() * 1000.0,
-        times.last().unwrap().as_secs_f64() * 1000.0
-    );
-    let (after, _) = interpreters(&server);
-    println!(
-        "first plot, {label}: then {} interpreters ({runs} sessions that plotted, the rest pooled): PSS {:.1} MiB each on average",
-        after.processes,
-        mib(after.pss) / after.processes as f64
-    );
-}
-
-fn ipykernel_first_plots(runs: usize) {
-    let python = workspace_root().join(".venv-bench/bin/python");
-    if !python.exists() {
+    for ((label, server), times) in configurations.iter().zip(&mut times) {
         println!(
-            "first plot, ipykernel: skipped, {} is missing (bash scripts/python-env.sh --bench makes it)",
-            python.display()
+            "first plot, {label} ({runs} new sessions, pool refilled): {}",
+            summary(times)
         );
-        return;
+        let (after, _) = interpreters(server);
+        println!(
+            "first plot, {label}: then {} interpreters ({runs} sessions that plotted, the rest pooled): PSS {:.1} MiB each on average",
+            after.processes,
+            mib(after.pss) / after.processes as f64
+        );
     }
-    let scratch = tempfile::tempdir().unwrap();
-    let code = scratch.path().join("first_plot.py");
-    std::fs::write(&code, FIRST_PLOT).unwrap();
-    // The server's sessions get these too.
-    let output = std::process::Command::new(&python)
-        .arg(workspace_root().join("crates/tci-server/benches/ipykernel_first_plot.py"))
-        .arg(runs.to_string())
-        .arg(&code)
-        .current_dir(scratch.path())
-        .env("MPLCONFIGDIR", scratch.path().join("matplotlib"))
-        .env("IPYTHONDIR", scratch.path().join("ipython"))
-        .env("JUPYTER_RUNTIME_DIR", scratch.path().join("runtime"))
-        .env("OPENBLAS_NUM_THREADS", "1")
-        .env("OMP_NUM_THREADS", "1")
-        .env("MKL_NUM_THREADS", "1")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let sorted = |key: &str| {
-        let mut times: Vec<_> = result[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|ms| Duration::from_secs_f64(ms.as_f64().unwrap() / 1000.0))
-            .collect();
-        times.sort();
-        times
-    };
-    let (starts, plots) = (sorted("start_ms"), sorted("first_plot_ms"));
-    println!(
-        "first plot, ipykernel {} with jupyter_client {} ({runs} fresh kernels): p50 {:.0} ms, min {:.0} ms, max {:.0} ms; kernel start p50 {:.0} ms",
-        result["ipykernel"].as_str().unwrap(),
-        result["jupyter_client"].as_str().unwrap(),
-        percentile(&plots, 0.5),
-        plots[0].as_secs_f64() * 1000.0,
-        plots.last().unwrap().as_secs_f64() * 1000.0,
-        percentile(&starts, 0.5)
-    );
+    if let Some(kernel) = &ipykernel {
+        println!(
+            "first plot, {} ({runs} fresh kernels): {}; kernel start {}",
+            kernel.versions,
+            summary(&mut kernel_plots),
+            summary(&mut kernel_starts)
+        );
+    }
 }
 
 #[tokio::main]
@@ -483,16 +538,6 @@ async fn main() {
         load(&http).await;
     }
     if !load_only {
-        let pause = Duration::from_secs(3);
-        first_plots(
-            &http,
-            "--preload default (numpy,pandas,matplotlib.pyplot)",
-            &[],
-            11,
-            pause,
-        )
-        .await;
-        first_plots(&http, "--preload \"\"", &["--preload", ""], 11, pause).await;
-        ipykernel_first_plots(11);
+        first_plots(&http, 11, Duration::from_secs(3)).await;
     }
 }
