@@ -144,9 +144,8 @@ struct Memory {
     pss: u64,
 }
 
-/// The server's Python interpreters (its descendants named python; the
-/// bubblewrap processes around them are counted apart).
-fn interpreters(server: &RunningServer) -> (Memory, Memory) {
+/// The server's descendants.
+fn descendants(server: &RunningServer) -> Vec<u32> {
     let mut parents = HashMap::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Some(pid) = entry
@@ -169,8 +168,18 @@ fn interpreters(server: &RunningServer) -> (Memory, Memory) {
         }
         false
     };
+    parents
+        .keys()
+        .copied()
+        .filter(|&pid| descends(pid))
+        .collect()
+}
+
+/// The memory of the server's Python interpreters (its descendants but the
+/// bubblewrap processes around them, which are counted apart).
+fn interpreters(server: &RunningServer) -> (Memory, Memory) {
     let (mut python, mut bwrap) = (Memory::default(), Memory::default());
-    for &pid in parents.keys().filter(|&&pid| descends(pid)) {
+    for pid in descendants(server) {
         let Some((rss, pss)) = smaps_rollup(pid) else {
             continue;
         };
@@ -185,6 +194,27 @@ fn interpreters(server: &RunningServer) -> (Memory, Memory) {
         memory.pss += pss;
     }
     (python, bwrap)
+}
+
+/// CPU time of all of a process's threads, from the scheduler's count.
+fn cpu_time(pid: u32) -> Duration {
+    let threads = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten();
+    let nanos: u64 = threads
+        .filter_map(|thread| std::fs::read_to_string(thread.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(nanos)
+}
+
+/// The CPU time of each of the server's descendants.
+fn interpreter_cpu(server: &RunningServer) -> HashMap<u32, Duration> {
+    descendants(server)
+        .into_iter()
+        .map(|pid| (pid, cpu_time(pid)))
+        .collect()
 }
 
 fn smaps_rollup(pid: u32) -> Option<(u64, u64)> {
@@ -431,13 +461,14 @@ impl Ipykernel {
         })
     }
 
-    /// A new kernel's start and first plot.
-    fn first_plot(&mut self) -> (Duration, Duration) {
+    /// A new kernel's start, its first plot, and the CPU time the kernel
+    /// spent on the plot.
+    fn first_plot(&mut self) -> (Duration, Duration, Duration) {
         use std::io::Write;
         writeln!(self.requests, "run").unwrap();
         let answer: Value = serde_json::from_str(&self.answers.next().unwrap().unwrap()).unwrap();
         let ms = |key: &str| Duration::from_secs_f64(answer[key].as_f64().unwrap() / 1000.0);
-        (ms("start_ms"), ms("first_plot_ms"))
+        (ms("start_ms"), ms("first_plot_ms"), ms("cpu_ms"))
     }
 }
 
@@ -459,8 +490,8 @@ fn summary(times: &mut [Duration]) -> String {
 }
 
 /// A new session's first plot with the default preload, with none, and a
-/// fresh ipykernel's, taken in turn so that all three see the same machine;
-/// before each, the pools get `pause` to refill. Also what a pooled
+/// fresh ipykernel's, taken in turn so that all three see the same machine,
+/// each after `pause`, in which the pools refill. Also what a pooled
 /// interpreter holds before, and every interpreter after.
 async fn first_plots(http: &HttpClient, runs: usize, pause: Duration) {
     let configurations = [
@@ -481,13 +512,15 @@ async fn first_plots(http: &HttpClient, runs: usize, pause: Duration) {
             pooled.processes
         );
     }
-    let mut times = vec![Vec::new(); configurations.len()];
-    let (mut kernel_starts, mut kernel_plots) = (Vec::new(), Vec::new());
-    for run in 0..runs {
-        if run > 0 {
+    let mut measured = vec![(Vec::new(), Vec::new()); configurations.len()];
+    let (mut kernel_starts, mut kernel_plots, mut kernel_cpu) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        // A pause before each: a taken interpreter's replacement starts at
+        // once, and must not run beside the next measurement.
+        for ((_, server), (times, cpu)) in configurations.iter().zip(&mut measured) {
             tokio::time::sleep(pause).await;
-        }
-        for ((_, server), times) in configurations.iter().zip(&mut times) {
+            let before = interpreter_cpu(server);
             let begin = Instant::now();
             execute(
                 http,
@@ -500,17 +533,28 @@ async fn first_plots(http: &HttpClient, runs: usize, pause: Duration) {
             .await
             .unwrap();
             times.push(begin.elapsed());
+            // What the interpreters there before spent: the one the session
+            // took (the other waits idle), not the replacement it started.
+            cpu.push(
+                before
+                    .iter()
+                    .map(|(pid, was)| cpu_time(*pid).saturating_sub(*was))
+                    .sum(),
+            );
         }
         if let Some(kernel) = &mut ipykernel {
-            let (start, plot) = kernel.first_plot();
+            tokio::time::sleep(pause).await;
+            let (start, plot, cpu) = kernel.first_plot();
             kernel_starts.push(start);
             kernel_plots.push(plot);
+            kernel_cpu.push(cpu);
         }
     }
-    for ((label, server), times) in configurations.iter().zip(&mut times) {
+    for ((label, server), (times, cpu)) in configurations.iter().zip(&mut measured) {
         println!(
-            "first plot, {label} ({runs} new sessions, pool refilled): {}",
-            summary(times)
+            "first plot, {label} ({runs} new sessions, pool refilled): {}; the interpreter's CPU time {}",
+            summary(times),
+            summary(cpu)
         );
         let (after, _) = interpreters(server);
         println!(
@@ -521,9 +565,10 @@ async fn first_plots(http: &HttpClient, runs: usize, pause: Duration) {
     }
     if let Some(kernel) = &ipykernel {
         println!(
-            "first plot, {} ({runs} fresh kernels): {}; kernel start {}",
+            "first plot, {} ({runs} fresh kernels): {}; the kernel's CPU time {}; kernel start {}",
             kernel.versions,
             summary(&mut kernel_plots),
+            summary(&mut kernel_cpu),
             summary(&mut kernel_starts)
         );
     }

@@ -182,6 +182,11 @@ impl LocalBackend {
         for file in &execution.files {
             files::relative_path(&file.name)?;
         }
+        // However the first execution of a new session ends.
+        let _refill = execution
+            .session_id
+            .is_none()
+            .then(|| self.inner.pool.refill_when_dropped());
         let session = match &execution.session_id {
             Some(id) => self.live_session(id)?,
             None => self.new_session(&execution.client).await?,

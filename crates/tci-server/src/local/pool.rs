@@ -2,7 +2,11 @@
 //! new session does not wait ~150 ms for Python and IPython to load, nor
 //! for the modules of `--preload` (numpy, pandas and pyplot take ~0.6 s).
 //! When the pool is empty a session gets an interpreter started there and
-//! then, without the preload: it pays only for what its code imports.
+//! then, without the preload: it pays only for what its code imports. A
+//! taken interpreter is replaced once the new session's first execution is
+//! over, so that the replacement's start (~1 s of CPU with the preload)
+//! does not compete with that execution, a first plot say, on a small
+//! machine.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -24,7 +28,18 @@ struct Shared {
     work_root: PathBuf,
     size: usize,
     ready: Mutex<Vec<(Interpreter, PathBuf)>>,
-    taken: Arc<Notify>,
+    /// Wakes the task that keeps the pool filled.
+    refill: Arc<Notify>,
+}
+
+/// Lets the pool replace what was taken when dropped.
+#[derive(Debug)]
+pub struct RefillWhenDropped<'a>(&'a Pool);
+
+impl Drop for RefillWhenDropped<'_> {
+    fn drop(&mut self) {
+        self.0.shared.refill.notify_one();
+    }
 }
 
 impl Pool {
@@ -35,7 +50,7 @@ impl Pool {
                 work_root,
                 size,
                 ready: Mutex::default(),
-                taken: Arc::new(Notify::new()),
+                refill: Arc::new(Notify::new()),
             }),
         }
     }
@@ -59,9 +74,9 @@ impl Pool {
                 let Some(pool) = shared.upgrade() else { return };
                 let missing = pool.size.saturating_sub(lock(&pool.ready).len());
                 if missing == 0 {
-                    let taken = pool.taken.clone();
+                    let refill = pool.refill.clone();
                     drop(pool);
-                    taken.notified().await;
+                    refill.notified().await;
                     continue;
                 }
                 match pool.start(Preload::Modules).await {
@@ -77,14 +92,19 @@ impl Pool {
     }
 
     /// A started interpreter and its folder: from the pool when one is
-    /// waiting, otherwise started now.
+    /// waiting, otherwise started now. The pool replaces it when the guard
+    /// from [`Pool::refill_when_dropped`] goes.
     pub async fn take(&self) -> Result<(Interpreter, PathBuf), StartError> {
         let warm = lock(&self.shared.ready).pop();
-        self.shared.taken.notify_one();
         match warm {
             Some(warm) => Ok(warm),
             None => self.shared.start(Preload::Nothing).await,
         }
+    }
+
+    /// Held while a new session's first execution runs.
+    pub fn refill_when_dropped(&self) -> RefillWhenDropped<'_> {
+        RefillWhenDropped(self)
     }
 }
 
