@@ -33,6 +33,9 @@ pub mod defaults {
     pub const PYTHON: &str = ".venv/bin/python";
     pub const POOL_SIZE: usize = 2;
     pub const MAX_SESSIONS: usize = 32;
+    /// `--sessions-per-client` where clients can be told apart.
+    pub const SESSIONS_PER_CLIENT: usize = 8;
+    pub const PRELOAD: &str = "numpy,pandas,matplotlib.pyplot";
     pub const SESSION_MINUTES: f64 = 60.0;
     pub const IDLE_MINUTES: f64 = 30.0;
     pub const EXEC_TIMEOUT: f64 = 120.0;
@@ -171,6 +174,20 @@ impl Config {
             trust_forwarded_for: self.trust_forwarded_for,
         }
     }
+
+    /// `--sessions-per-client`, else its default: on a loopback bind without
+    /// --trust-forwarded-for every request comes from one client (this
+    /// machine, or a reverse proxy here), whom a cap per client would only
+    /// hold below --max-sessions.
+    pub fn sessions_per_client(&self) -> usize {
+        self.local.sessions_per_client.unwrap_or(
+            if self.bind.ip().is_loopback() && !self.trust_forwarded_for {
+                0
+            } else {
+                defaults::SESSIONS_PER_CLIENT
+            },
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -227,9 +244,26 @@ pub struct LocalArgs {
     #[arg(long, env = "TCI_POOL_SIZE", default_value_t = defaults::POOL_SIZE)]
     pub pool_size: usize,
 
-    /// Live sessions at most; a new session beyond it is refused with 503.
+    /// Live sessions at most; a new session beyond it takes the place of the
+    /// longest-idle session that is not running (503 when all are running).
     #[arg(long, env = "TCI_MAX_SESSIONS", default_value_t = defaults::MAX_SESSIONS)]
     pub max_sessions: usize,
+
+    /// Live sessions one client may hold (429 beyond; 0: no limit). Default:
+    /// 8 where clients can be told apart (a non-loopback bind, or
+    /// --trust-forwarded-for), else no limit.
+    #[arg(long, env = "TCI_SESSIONS_PER_CLIENT")]
+    pub sessions_per_client: Option<usize>,
+
+    /// Modules pooled interpreters import while they wait, so that a
+    /// session's first use of them is instant (comma-separated; "" for none).
+    #[arg(
+        long,
+        env = "TCI_PRELOAD",
+        value_delimiter = ',',
+        default_value = defaults::PRELOAD
+    )]
+    pub preload: Vec<String>,
 
     /// Minutes a session lives after it starts.
     #[arg(long, env = "TCI_SESSION_MINUTES", value_parser = non_negative, default_value_t = defaults::SESSION_MINUTES)]
@@ -283,6 +317,8 @@ impl Default for LocalArgs {
             work_dir: None,
             pool_size: defaults::POOL_SIZE,
             max_sessions: defaults::MAX_SESSIONS,
+            sessions_per_client: None,
+            preload: defaults::PRELOAD.split(',').map(str::to_owned).collect(),
             session_minutes: defaults::SESSION_MINUTES,
             idle_minutes: defaults::IDLE_MINUTES,
             exec_timeout: defaults::EXEC_TIMEOUT,
@@ -312,6 +348,15 @@ impl LocalArgs {
             memory_limit: (self.memory_mib > 0).then_some(self.memory_mib << 20),
             file_size_limit: (self.file_size_mib > 0).then_some(self.file_size_mib << 20),
             sandbox,
+            preload: self
+                .preload
+                .iter()
+                .map(|module| module.trim().to_owned())
+                .filter(|module| !module.is_empty())
+                .collect(),
+            sessions_per_client: self
+                .sessions_per_client
+                .unwrap_or(defaults::SESSIONS_PER_CLIENT),
         }
     }
 }
@@ -376,5 +421,51 @@ mod tests {
             None,
             "zero still turns a limit off"
         );
+    }
+
+    fn parse(args: &[&str]) -> Config {
+        Config::try_parse_from([&["tci-server"], args].concat()).unwrap()
+    }
+
+    #[test]
+    fn clients_are_capped_only_where_they_can_be_told_apart() {
+        assert_eq!(parse(&[]).sessions_per_client(), 0, "loopback: one client");
+        assert_eq!(
+            parse(&["--trust-forwarded-for"]).sessions_per_client(),
+            defaults::SESSIONS_PER_CLIENT
+        );
+        assert_eq!(
+            parse(&["--bind", "0.0.0.0:8080"]).sessions_per_client(),
+            defaults::SESSIONS_PER_CLIENT
+        );
+        assert_eq!(
+            parse(&["--sessions-per-client", "3"]).sessions_per_client(),
+            3
+        );
+        assert_eq!(
+            parse(&["--bind", "0.0.0.0:8080", "--sessions-per-client", "0"]).sessions_per_client(),
+            0
+        );
+    }
+
+    #[test]
+    fn the_preload_list_is_comma_separated_and_can_be_emptied() {
+        let modules = |args: &[&str]| {
+            parse(args)
+                .local
+                .to_local_config(PathBuf::new(), false)
+                .preload
+        };
+        assert_eq!(
+            modules(&[]),
+            ["numpy", "pandas", "matplotlib.pyplot"],
+            "the default"
+        );
+        assert_eq!(
+            modules(&["--preload", "polars, scipy"]),
+            ["polars", "scipy"]
+        );
+        assert!(modules(&["--preload", ""]).is_empty());
+        assert!(modules(&["--preload="]).is_empty());
     }
 }

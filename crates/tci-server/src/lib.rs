@@ -23,7 +23,7 @@ use tokio::net::TcpListener;
 
 use app::Backend;
 use config::{Config, Mode, SandboxChoice};
-use local::{LocalBackend, StartError};
+use local::{LocalBackend, LocalConfig, StartError};
 use proxy::Proxy;
 
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +75,19 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     } else {
         let (local, sandbox, guard) = start_local(&config).await?;
         _work_root_guard = guard;
-        let description = format!("local Python, sandbox: {sandbox}");
+        let settings = local.config();
+        let description = format!(
+            "local Python, sandbox: {}, preload: {}, sessions per client: {}",
+            sandbox,
+            match settings.preload.as_slice() {
+                [] => "none".to_owned(),
+                modules => modules.join(","),
+            },
+            match settings.sessions_per_client {
+                0 => "no limit".to_owned(),
+                cap => format!("{cap} of {}", settings.max_sessions),
+            }
+        );
         (Backend::Local(local), description)
     };
 
@@ -221,7 +233,11 @@ async fn start_local(
         }
     };
     let sandboxed = matches!(sandbox, Sandbox::Bubblewrap);
-    let backend = LocalBackend::start(config.local.to_local_config(work_root, sandboxed))
+    let local = LocalConfig {
+        sessions_per_client: config.sessions_per_client(),
+        ..config.local.to_local_config(work_root, sandboxed)
+    };
+    let backend = LocalBackend::start(local)
         .await
         .map_err(ServerError::Python)?;
     Ok((backend, sandbox, guard))

@@ -49,12 +49,16 @@ pub fn schemas() -> &'static Schemas {
     SCHEMAS.get_or_init(Schemas::load)
 }
 
-/// The server's own defaults, with the project's Python, no sandbox, and one
-/// interpreter kept waiting instead of two (tests start many backends at once).
+/// The server's own defaults, with the project's Python, no sandbox, one
+/// interpreter kept waiting instead of two and no modules preloaded (tests
+/// start many backends at once), and no cap per client (as on the loopback
+/// bind tests use). Tests about those set them.
 pub fn config(work_root: &Path) -> LocalConfig {
     LocalConfig {
         python: python(),
         pool_size: 1,
+        preload: Vec::new(),
+        sessions_per_client: 0,
         ..LocalArgs::default().to_local_config(work_root.to_path_buf(), false)
     }
 }
@@ -169,6 +173,9 @@ pub fn kinds(outputs: &[Value]) -> Vec<&str> {
         .collect()
 }
 
+/// What `RunningServer::start` passes before the test's own flags.
+const TEST_DEFAULTS: &[&str] = &["--pool-size", "1", "--preload", ""];
+
 /// The real `tci-server` binary on a free port, killed when dropped.
 #[derive(Debug)]
 pub struct RunningServer {
@@ -179,13 +186,14 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// With one pooled interpreter, enough for a test.
+    /// With one pooled interpreter, enough for a test, and no modules
+    /// preloaded (unless `extra_args` ask): tests start many servers at once.
     pub fn start(extra_args: &[&str]) -> Self {
         Self::start_with_env(extra_args, &[])
     }
 
     pub fn start_with_env(extra_args: &[&str], env: &[(&str, &str)]) -> Self {
-        Self::launch(&[&["--pool-size", "1"], extra_args].concat(), env)
+        Self::launch(&[TEST_DEFAULTS, extra_args].concat(), env)
     }
 
     /// On a free loopback port with exactly `args` besides the address, and
@@ -209,7 +217,7 @@ impl RunningServer {
     /// Like `start`, and every request the server receives is recorded (its
     /// log at debug level, read from its stderr).
     pub fn start_logging_requests(extra_args: &[&str]) -> (Self, RequestLog) {
-        let args = [&["--pool-size", "1"], extra_args].concat();
+        let args = [TEST_DEFAULTS, extra_args].concat();
         let env = [("RUST_LOG", "warn,tower_http=debug"), ("NO_COLOR", "1")];
         let mut server = Self::spawn("127.0.0.1:0", &args, &env, std::process::Stdio::piped());
         let stderr = server.child.stderr.take().unwrap();

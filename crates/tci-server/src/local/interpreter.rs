@@ -42,6 +42,17 @@ pub struct Launch {
     /// Shared, writable caches (matplotlib's font cache, IPython's profile)
     /// so that no session pays to build them again.
     pub cache_dir: PathBuf,
+    /// Modules a pooled interpreter imports before it is ready.
+    pub preload: Vec<String>,
+}
+
+/// Whether a start imports [`Launch::preload`] first: a pooled interpreter
+/// does, one started while a session waits does not (the session would wait
+/// for modules it may never use).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preload {
+    Modules,
+    Nothing,
 }
 
 #[derive(Debug)]
@@ -54,6 +65,8 @@ pub struct Interpreter {
     python_pid: Pid,
     stdin: ChildStdin,
     replies: mpsc::Receiver<Result<String, String>>,
+    /// Why modules of the preload list could not be imported.
+    preload_failed: Vec<String>,
 }
 
 /// What became of one execution.
@@ -87,6 +100,8 @@ pub enum StartError {
 struct Ready {
     ready: bool,
     pid: i32,
+    #[serde(default)]
+    preload_failed: Vec<String>,
 }
 
 /// A finished execution's reply: its outputs, already in the wire's shape.
@@ -98,8 +113,8 @@ struct Reply {
 impl Interpreter {
     /// Starts a driver with `dir` as its working directory and waits until it
     /// can take code.
-    pub async fn start(launch: &Launch, dir: &Path) -> Result<Self, StartError> {
-        let mut command = launch.command(dir);
+    pub async fn start(launch: &Launch, dir: &Path, preload: Preload) -> Result<Self, StartError> {
+        let mut command = launch.command(dir, preload);
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -148,11 +163,17 @@ impl Interpreter {
             sandboxed: launch.sandbox_cache.is_some(),
             stdin,
             replies,
+            preload_failed: Vec::new(),
         };
         match tokio::time::timeout(STARTUP_TIMEOUT, interpreter.replies.recv()).await {
             Ok(Some(Ok(line))) => match serde_json::from_str::<Ready>(&line) {
-                Ok(Ready { ready: true, pid }) => {
+                Ok(Ready {
+                    ready: true,
+                    pid,
+                    preload_failed,
+                }) => {
                     interpreter.python_pid = Pid::from_raw(pid);
+                    interpreter.preload_failed = preload_failed;
                     Ok(interpreter)
                 }
                 _ => Err(StartError::Exited(format!("unexpected first line: {line}"))),
@@ -172,6 +193,12 @@ impl Interpreter {
                 Err(StartError::TimedOut(STARTUP_TIMEOUT))
             }
         }
+    }
+
+    /// Why modules of the preload list could not be imported (the
+    /// interpreter works without them).
+    pub fn preload_failures(&self) -> &[String] {
+        &self.preload_failed
     }
 
     /// Runs `code`. After `timeout`, or when `stop` fires (the server is
@@ -311,7 +338,7 @@ fn describe_exit(status: &std::process::ExitStatus, sandboxed: bool) -> String {
 }
 
 impl Launch {
-    fn command(&self, dir: &Path) -> Command {
+    fn command(&self, dir: &Path, preload: Preload) -> Command {
         // Removed with the session folder; failing here only means Python
         // falls back to /tmp.
         let _ = std::fs::create_dir_all(dir.join(".tmp"));
@@ -351,6 +378,9 @@ impl Launch {
         }
         if let Some(limit) = self.file_size_limit {
             command.env("TCI_FILE_SIZE_LIMIT_BYTES", limit.to_string());
+        }
+        if preload == Preload::Modules && !self.preload.is_empty() {
+            command.env("TCI_PRELOAD", self.preload.join(","));
         }
         command
     }

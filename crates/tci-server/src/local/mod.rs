@@ -10,6 +10,12 @@
 //! execution ignores an interrupt; then their folder is removed. When the
 //! server stops, running executions are interrupted and answered, and every
 //! interpreter is killed before it exits.
+//!
+//! Nobody locks everyone else out: one client holds at most
+//! `sessions_per_client` live sessions, and at the global cap a new session
+//! takes the place of the longest-idle one that is not running (its owner's
+//! next call gets `session_not_found`, as after expiry). Only when every
+//! session is running is a new one refused.
 
 mod files;
 mod interpreter;
@@ -44,6 +50,10 @@ pub struct LocalConfig {
     pub memory_limit: Option<u64>,
     pub file_size_limit: Option<u64>,
     pub sandbox: bool,
+    /// Modules pooled interpreters import while they wait.
+    pub preload: Vec<String>,
+    /// Live sessions one client may hold (0: no limit).
+    pub sessions_per_client: usize,
 }
 
 /// One request to run code.
@@ -52,6 +62,8 @@ pub struct Execution {
     pub code: String,
     pub session_id: Option<String>,
     pub files: Vec<SessionFile>,
+    /// Who asks: a new session is counted against this client's cap.
+    pub client: Arc<str>,
 }
 
 #[derive(Clone, Debug)]
@@ -75,10 +87,15 @@ pub struct SessionSummary {
 pub enum ExecuteError {
     #[error("session {0} does not exist or has expired; run without session_id to start a new one")]
     UnknownSession(String),
-    #[error("all {0} sessions are in use; try again when one expires")]
+    #[error("all {0} sessions are running; try again when one finishes")]
     TooManySessions(usize),
     #[error("the server is stopping; try again when it is back")]
     ShuttingDown,
+    #[error(
+        "this client already has {limit} live sessions, the most one client may hold; run in one of them (session_id), or retry in {} s when the next one expires",
+        retry_after.as_secs()
+    )]
+    ClientSessionCap { limit: usize, retry_after: Duration },
     #[error(transparent)]
     File(#[from] FileError),
     #[error("could not start a Python session: {0}")]
@@ -104,13 +121,16 @@ struct Inner {
 #[derive(Debug, Default)]
 struct Registry {
     sessions: HashMap<String, Arc<Session>>,
-    /// New sessions waiting for an interpreter; they count against the cap.
-    starting: usize,
+    /// New sessions waiting for an interpreter, by client; they count
+    /// against both caps.
+    starting: HashMap<Arc<str>, usize>,
 }
 
 #[derive(Debug)]
 struct Session {
     id: String,
+    /// The client that started it.
+    owner: Arc<str>,
     dir: PathBuf,
     started_at: i64,
     activity: Mutex<Activity>,
@@ -143,6 +163,7 @@ impl LocalBackend {
             file_size_limit: config.file_size_limit,
             sandbox_cache: config.sandbox.then(|| cache_dir.clone()),
             cache_dir,
+            preload: config.preload.clone(),
         };
         let pool = Pool::new(launch, config.work_root.clone(), config.pool_size);
         // The first interpreter proves the environment works; it then waits
@@ -161,6 +182,11 @@ impl LocalBackend {
         Ok(backend)
     }
 
+    /// The settings it runs with.
+    pub fn config(&self) -> &LocalConfig {
+        &self.inner.config
+    }
+
     /// Waits its turn in the session (a fair lock: arrival order), then runs
     /// to completion even if the caller stops waiting, as an HTTP client that
     /// disconnects does: the interpreter's reply must still be read, or the
@@ -172,9 +198,14 @@ impl LocalBackend {
         if self.inner.stopping.is_cancelled() {
             return Err(ExecuteError::ShuttingDown);
         }
+        // However the first execution of a new session ends.
+        let _refill = execution
+            .session_id
+            .is_none()
+            .then(|| self.inner.pool.refill_when_dropped());
         let session = match &execution.session_id {
             Some(id) => self.live_session(id)?,
-            None => self.new_session().await?,
+            None => self.new_session(&execution.client).await?,
         };
         let turn = session.interpreter.clone().lock_owned().await;
         let backend = self.clone();
@@ -293,18 +324,26 @@ impl LocalBackend {
         Ok(session)
     }
 
-    async fn new_session(&self) -> Result<Arc<Session>, ExecuteError> {
-        {
+    async fn new_session(&self, client: &Arc<str>) -> Result<Arc<Session>, ExecuteError> {
+        let reclaimed = {
             let mut registry = lock(&self.inner.registry);
-            let limit = self.inner.config.max_sessions;
-            if registry.sessions.len() + registry.starting >= limit {
-                return Err(ExecuteError::TooManySessions(limit));
-            }
-            registry.starting += 1;
+            let reclaimed = self.make_room(&mut registry, client)?;
+            *registry.starting.entry(client.clone()).or_default() += 1;
+            reclaimed
+        };
+        // Ended outside the lock: its folder is removed as it drops.
+        if let Some(session) = reclaimed {
+            tracing::info!(session = %session.id, "session reclaimed for a new one: the session cap was reached and it was the longest idle");
+            drop(session);
         }
         let warm = self.inner.pool.take().await;
         let mut registry = lock(&self.inner.registry);
-        registry.starting -= 1;
+        if let Some(count) = registry.starting.get_mut(client) {
+            *count -= 1;
+            if *count == 0 {
+                registry.starting.remove(client);
+            }
+        }
         let (interpreter, dir) = warm?;
         if self.inner.stopping.is_cancelled() {
             drop(interpreter);
@@ -314,6 +353,7 @@ impl LocalBackend {
         let now = now_micros();
         let session = Arc::new(Session {
             id: new_session_id(),
+            owner: client.clone(),
             dir,
             started_at: now,
             activity: Mutex::new(Activity {
@@ -328,6 +368,67 @@ impl LocalBackend {
             .insert(session.id.clone(), session.clone());
         tracing::info!(session = %session.id, "session started");
         Ok(session)
+    }
+
+    /// Checks that `client` may start one more session, and at the global
+    /// cap ends the longest-idle session that is not running to make room
+    /// (returned, to be dropped outside the lock).
+    fn make_room(
+        &self,
+        registry: &mut Registry,
+        client: &Arc<str>,
+    ) -> Result<Option<Arc<Session>>, ExecuteError> {
+        let config = &self.inner.config;
+        let per_client = config.sessions_per_client;
+        if per_client > 0 {
+            let owned = registry
+                .sessions
+                .values()
+                .filter(|session| session.owner == *client)
+                .count()
+                + registry.starting.get(client).copied().unwrap_or(0);
+            if owned >= per_client {
+                let now = now_micros();
+                let next_expiry = registry
+                    .sessions
+                    .values()
+                    .filter(|session| session.owner == *client)
+                    .map(|session| session.summary(config).expires_at)
+                    .min()
+                    .unwrap_or(now);
+                let seconds = u64::try_from(next_expiry.saturating_sub(now) / 1_000_000)
+                    .unwrap_or(0)
+                    .max(1);
+                return Err(ExecuteError::ClientSessionCap {
+                    limit: per_client,
+                    retry_after: Duration::from_secs(seconds),
+                });
+            }
+        }
+        let starting: usize = registry.starting.values().sum();
+        if registry.sessions.len() + starting < config.max_sessions {
+            return Ok(None);
+        }
+        // Not running: nobody holds or waits for its interpreter, so taking
+        // the interpreter out cannot cut an execution short.
+        let idlest = registry
+            .sessions
+            .values()
+            .filter_map(|session| {
+                let idle_since = lock(&session.activity).last_execute_at;
+                Some((
+                    idle_since,
+                    session,
+                    session.interpreter.clone().try_lock_owned().ok()?,
+                ))
+            })
+            .min_by_key(|(idle_since, _, _)| *idle_since)
+            .map(|(_, session, turn)| (session.id.clone(), turn));
+        let Some((id, mut turn)) = idlest else {
+            return Err(ExecuteError::TooManySessions(config.max_sessions));
+        };
+        turn.take();
+        Ok(registry.sessions.remove(&id))
     }
 
     fn spawn_reaper(&self) {

@@ -23,11 +23,19 @@ use crate::api::ApiFailure;
 
 /// The middleware: inside the CORS layer, so a 429 carries CORS headers
 /// and a preflight is never counted.
-pub async fn limit(State(guard): State<Arc<ApiGuard>>, request: Request, next: Next) -> Response {
+pub async fn limit(
+    State(guard): State<Arc<ApiGuard>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let client = guard.client(&request);
+    request
+        .extensions_mut()
+        .insert(crate::api::ClientId(client.as_str().into()));
     let Some(limits) = &guard.limits else {
         return next.run(request).await;
     };
-    match limits.admit(&guard.client(&request)) {
+    match limits.admit(&client) {
         Ok(permit) => {
             let response = next.run(request).await;
             drop(permit);
