@@ -78,40 +78,7 @@ pub fn toggle_comment(state: &EditorState) -> EditorState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `text` with `|` as the cursor or `«…»` around the selection.
-    fn at(marked: &str) -> EditorState {
-        let text: String = marked.chars().filter(|c| !"|«»".contains(*c)).collect();
-        let unit = |c: char| {
-            marked
-                .find(c)
-                .map(|i| marked[..i].chars().filter(|c| !"|«»".contains(*c)).count() as u32)
-        };
-        match unit('|') {
-            Some(cursor) => EditorState {
-                text,
-                sel_start: cursor,
-                sel_end: cursor,
-            },
-            None => EditorState {
-                text,
-                sel_start: unit('«').unwrap(),
-                sel_end: unit('»').unwrap(),
-            },
-        }
-    }
-
-    fn show(state: &EditorState) -> String {
-        let mut out: Vec<char> = state.text.chars().collect();
-        let (s, e) = (state.sel_start as usize, state.sel_end as usize);
-        if s == e {
-            out.insert(s, '|');
-        } else {
-            out.insert(e, '»');
-            out.insert(s, '«');
-        }
-        out.into_iter().collect()
-    }
+    use crate::editor::marked::{at, show};
 
     fn toggled(marked: &str) -> String {
         show(&toggle_comment(&at(marked)))

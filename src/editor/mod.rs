@@ -9,5 +9,7 @@
 
 pub mod comment;
 pub mod keys;
+#[cfg(test)]
+mod marked;
 pub mod pairs;
 pub mod undo;

@@ -177,33 +177,7 @@ fn is_closed(token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `text` with `|` as the cursor or `«…»` around the selection (ASCII
-    /// only here: the offsets are checked in UTF-16 by the keys tests).
-    fn at(marked: &str) -> EditorState {
-        let text: String = marked.chars().filter(|c| !"|«»".contains(*c)).collect();
-        let unit = |c: char| marked.find(c).map(|i| marked[..i].chars().count() as u32);
-        match unit('|') {
-            Some(cursor) => collapsed(text, cursor),
-            None => EditorState {
-                text,
-                sel_start: unit('«').unwrap(),
-                sel_end: unit('»').unwrap() - 1,
-            },
-        }
-    }
-
-    fn show(state: &EditorState) -> String {
-        let mut out: Vec<char> = state.text.chars().collect();
-        let (s, e) = (state.sel_start as usize, state.sel_end as usize);
-        if s == e {
-            out.insert(s, '|');
-        } else {
-            out.insert(e, '»');
-            out.insert(s, '«');
-        }
-        out.into_iter().collect()
-    }
+    use crate::editor::marked::{at, show};
 
     fn typed(marked: &str, c: char) -> Option<String> {
         type_char(&at(marked), c).map(|s| show(&s))
