@@ -99,6 +99,50 @@ pub fn allowed_origins(own: &str, embed_origins: &[String]) -> Vec<String> {
     origins
 }
 
+/// Who the widget's messages go to: the embedding page's origin when it is
+/// known and allowed. Posting to an origin that is not the parent's makes
+/// the browser log an error (and deliver nothing), so every other allowed
+/// origin is tried only when the parent's is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recipients<'a> {
+    Only(&'a str),
+    /// The parent is a page that is not allowed.
+    Nobody,
+    /// The browser did not tell the parent's origin: each allowed origin is
+    /// named in turn, and the browser delivers to the one that matches.
+    EachAllowed,
+}
+
+pub fn recipients<'a>(parent: Option<&'a str>, allowed: &[String]) -> Recipients<'a> {
+    match parent {
+        Some(parent) if allowed.iter().any(|origin| origin == parent) => Recipients::Only(parent),
+        Some(_) => Recipients::Nobody,
+        None => Recipients::EachAllowed,
+    }
+}
+
+/// The embedding page's origin from what the browser tells a frame:
+/// `location.ancestorOrigins[0]` where there is one (Chromium, Safari), else
+/// the origin of `document.referrer` (empty under `no-referrer`).
+pub fn parent_origin<'a>(ancestor: Option<&'a str>, referrer: &'a str) -> Option<&'a str> {
+    match ancestor {
+        // An embedder that hides itself shows as the opaque origin.
+        Some(origin) if !origin.is_empty() && origin != "null" => Some(origin),
+        _ => origin_of(referrer),
+    }
+}
+
+/// `https://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Option<&str> {
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|scheme| url.starts_with(scheme))?;
+    let end = url[scheme.len()..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |at| scheme.len() + at);
+    (end > scheme.len()).then(|| &url[..end])
+}
+
 /// `scheme://host[:port]` and nothing else: no wildcard, path or keyword.
 pub fn is_exact_origin(origin: &str) -> bool {
     let Some(rest) = origin
@@ -186,6 +230,51 @@ mod tests {
             .to_json(),
             r#"{"tci":1,"type":"error","message":"a \"quote\""}"#
         );
+    }
+
+    #[test]
+    fn messages_go_to_the_parent_only_when_it_is_allowed() {
+        let allowed = allowed_origins(
+            "http://127.0.0.1:8080",
+            &["https://docs.example.com".into()],
+        );
+        assert_eq!(
+            recipients(Some("https://docs.example.com"), &allowed),
+            Recipients::Only("https://docs.example.com")
+        );
+        assert_eq!(
+            recipients(Some("http://127.0.0.1:8080"), &allowed),
+            Recipients::Only("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            recipients(Some("https://evil.example"), &allowed),
+            Recipients::Nobody
+        );
+        assert_eq!(recipients(None, &allowed), Recipients::EachAllowed);
+    }
+
+    #[test]
+    fn the_parents_origin_comes_from_its_ancestors_or_its_referrer() {
+        let referrer = "https://docs.example.com:8443/guide/start?x=1#top";
+        assert_eq!(
+            parent_origin(Some("http://127.0.0.1:8080"), referrer),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            parent_origin(None, referrer),
+            Some("https://docs.example.com:8443")
+        );
+        assert_eq!(
+            parent_origin(Some("null"), "http://a.example"),
+            Some("http://a.example")
+        );
+        assert_eq!(
+            parent_origin(Some(""), "https://a.example?q"),
+            Some("https://a.example")
+        );
+        for unknown in ["", "about:blank", "https://", "file:///x.html"] {
+            assert_eq!(parent_origin(None, unknown), None, "{unknown}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use web_sys::Storage;
 
+use crate::embed::host_api;
 use crate::embed::link::LinkOptions;
 
 fn local_storage() -> Option<Storage> {
@@ -72,6 +73,33 @@ pub fn link_options() -> LinkOptions {
 
 pub fn page_url() -> Option<String> {
     web_sys::window()?.location().href().ok()
+}
+
+/// The origin of the page that embeds this one, when the browser tells it
+/// (see [`host_api::parent_origin`]).
+pub fn parent_origin() -> Option<String> {
+    let window = web_sys::window()?;
+    let ancestors = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into()).ok();
+    let nearest = ancestors
+        .filter(|list| list.is_object())
+        .and_then(|list| js_sys::Reflect::get(&list, &0.into()).ok())
+        .and_then(|origin| origin.as_string());
+    let referrer = window
+        .document()
+        .map(|document| document.referrer())
+        .unwrap_or_default();
+    host_api::parent_origin(nearest.as_deref(), &referrer).map(str::to_owned)
+}
+
+/// The message came from the window that embeds this one.
+pub fn is_from_parent(event: &web_sys::MessageEvent) -> bool {
+    let parent = web_sys::window().and_then(|window| window.parent().ok().flatten());
+    match (event.source(), parent) {
+        (Some(source), Some(parent)) => {
+            wasm_bindgen::JsValue::from(source) == wasm_bindgen::JsValue::from(parent)
+        }
+        _ => false,
+    }
 }
 
 pub fn own_origin() -> String {

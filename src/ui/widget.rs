@@ -9,22 +9,25 @@ use web_sys::{MessageEvent, ResizeObserver};
 
 use super::browser;
 use super::state::{Draft, Notebook, Scrollback};
-use crate::embed::host_api::{self, HostMessage, WidgetMessage};
+use crate::embed::host_api::{self, HostMessage, Recipients, WidgetMessage};
 use crate::model::cell::Status;
 use crate::model::settings::{ServerConfig, Theme};
 
 /// The embedding page, as far as the widget talks with it.
 #[derive(Clone, Copy, Debug)]
 pub struct Host {
-    /// Origins messages are taken from and sent to, separated by spaces;
-    /// the widget's own until `config.json` names more.
-    origins: StoredValue<String>,
+    /// Origins messages are taken from and sent to: the widget's own until
+    /// `config.json` names more.
+    origins: StoredValue<Vec<String>>,
+    /// The embedding page's origin, when the browser tells it or the page
+    /// has sent a message.
+    parent_origin: StoredValue<Option<String>>,
 }
 
 impl Host {
-    /// Posts once per allowed origin, with that origin as the target: the
-    /// browser delivers only to the one that matches, so outputs never reach
-    /// a page that is not allowed.
+    /// Posts to the parent's origin when it is allowed, always with an
+    /// explicit target origin, so outputs never reach a page that is not
+    /// allowed (see [`host_api::recipients`]).
     fn tell(self, message: WidgetMessage) {
         let Some(window) = web_sys::window() else {
             return;
@@ -38,9 +41,18 @@ impl Host {
         let Ok(message) = js_sys::JSON::parse(&message.to_json()) else {
             return;
         };
-        self.origins.with_value(|origins| {
-            for origin in origins.split(' ') {
-                let _ = parent.post_message(&message, origin);
+        let parent_origin = self.parent_origin.get_value();
+        self.origins.with_value(|allowed| {
+            match host_api::recipients(parent_origin.as_deref(), allowed) {
+                Recipients::Only(origin) => {
+                    let _ = parent.post_message(&message, origin);
+                }
+                Recipients::Nobody => {}
+                Recipients::EachAllowed => {
+                    for origin in allowed {
+                        let _ = parent.post_message(&message, origin);
+                    }
+                }
             }
         });
     }
@@ -49,8 +61,10 @@ impl Host {
     /// and run if asked to.
     pub fn ready(self, server: Option<&ServerConfig>, notebook: Notebook, autorun: bool) {
         let embed_origins = server.map_or(&[][..], |server| &server.embed_origins);
-        self.origins
-            .set_value(host_api::allowed_origins(&browser::own_origin(), embed_origins).join(" "));
+        self.origins.set_value(host_api::allowed_origins(
+            &browser::own_origin(),
+            embed_origins,
+        ));
         self.tell(WidgetMessage::Ready);
         if autorun {
             notebook.submit();
@@ -65,14 +79,16 @@ pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
     let draft = expect_context::<Draft>();
     let scrollback = expect_context::<Scrollback>();
     let host = Host {
-        origins: StoredValue::new(browser::own_origin()),
+        origins: StoredValue::new(vec![browser::own_origin()]),
+        parent_origin: StoredValue::new(browser::parent_origin()),
     };
     let listener = window_event_listener(leptos::ev::message, move |event: MessageEvent| {
-        if !host
-            .origins
-            .with_value(|origins| origins.split(' ').any(|origin| origin == event.origin()))
-        {
+        let origin = event.origin();
+        if !host.origins.with_value(|origins| origins.contains(&origin)) {
             return;
+        }
+        if host.parent_origin.with_value(Option::is_none) && browser::is_from_parent(&event) {
+            host.parent_origin.set_value(Some(origin));
         }
         let Some(message) = js_sys::JSON::stringify(&event.data())
             .ok()
