@@ -4,8 +4,15 @@
 //! The playground shows them as HTML, so the colour and attribute changes
 //! (SGR, `ESC[...m`) become [`Style`]s, and every other control sequence
 //! (cursor moves, window titles, hyperlinks) is dropped: it means nothing in a
-//! page and must never reach it raw. The 16 basic colours map to CSS classes
-//! so the theme decides them; 256-palette and true colours are inline CSS.
+//! page and must never reach it raw.
+//!
+//! Every colour is shown as one of the 16 basic ones, as a CSS class, so the
+//! theme decides it: the stylesheet's palette keeps each hue and reads at
+//! 4.5:1 or better on both themes (a test checks). 256-palette and true
+//! colours go to the basic colour of their hue and lightness: IPython 9
+//! highlights the source lines of a traceback with the 256 palette (its
+//! near-white 255 on a white page, its light cyan 81, ...), which no fixed
+//! colour could show legibly on both a light and a dark page.
 
 use std::fmt::Write as _;
 
@@ -40,7 +47,7 @@ pub struct Span {
 }
 
 impl Style {
-    /// CSS classes for the theme-dependent parts, e.g. `"ansi-fg-1 ansi-bold"`.
+    /// CSS classes for the whole style, e.g. `"ansi-fg-1 ansi-bold"`.
     pub fn class_names(&self) -> String {
         let mut classes = String::new();
         let mut add = |class: std::fmt::Arguments<'_>| {
@@ -49,11 +56,11 @@ impl Style {
             }
             let _ = classes.write_fmt(class);
         };
-        if let Some(Color::Palette(n)) = self.fg.filter(is_basic) {
-            add(format_args!("ansi-fg-{n}"));
+        if let Some(color) = self.fg {
+            add(format_args!("ansi-fg-{}", color.basic()));
         }
-        if let Some(Color::Palette(n)) = self.bg.filter(is_basic) {
-            add(format_args!("ansi-bg-{n}"));
+        if let Some(color) = self.bg {
+            add(format_args!("ansi-bg-{}", color.basic()));
         }
         for (on, name) in [
             (self.bold, "ansi-bold"),
@@ -67,41 +74,81 @@ impl Style {
         }
         classes
     }
+}
 
-    /// Inline CSS for colours a theme cannot know (palette 16-255 and RGB),
-    /// e.g. `"color:#ff0000;background-color:#000000"`; empty when none.
-    pub fn inline_css(&self) -> String {
-        let mut css = String::new();
-        for (color, property) in [(self.fg, "color"), (self.bg, "background-color")] {
-            if let Some((r, g, b)) = color.and_then(fixed_rgb) {
-                if !css.is_empty() {
-                    css.push(';');
-                }
-                let _ = write!(css, "{property}:#{r:02x}{g:02x}{b:02x}");
+impl Color {
+    /// Its red, green and blue as xterm shows them by default.
+    pub fn rgb(self) -> (u8, u8, u8) {
+        // xterm's defaults for the 16 basic colours.
+        const BASIC: [(u8, u8, u8); 16] = [
+            (0, 0, 0),
+            (205, 0, 0),
+            (0, 205, 0),
+            (205, 205, 0),
+            (0, 0, 238),
+            (205, 0, 205),
+            (0, 205, 205),
+            (229, 229, 229),
+            (127, 127, 127),
+            (255, 0, 0),
+            (0, 255, 0),
+            (255, 255, 0),
+            (92, 92, 255),
+            (255, 0, 255),
+            (0, 255, 255),
+            (255, 255, 255),
+        ];
+        match self {
+            Color::Palette(n @ 0..=15) => BASIC[usize::from(n)],
+            Color::Palette(n @ 16..=231) => {
+                const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+                let i = usize::from(n - 16);
+                (LEVELS[i / 36], LEVELS[i / 6 % 6], LEVELS[i % 6])
             }
+            Color::Palette(n) => {
+                let grey = 8 + 10 * (n - 232);
+                (grey, grey, grey)
+            }
+            Color::Rgb(r, g, b) => (r, g, b),
         }
-        css
     }
-}
 
-fn is_basic(color: &Color) -> bool {
-    matches!(color, Color::Palette(0..=15))
-}
-
-/// The fixed value of a colour, or `None` for the 16 themeable ones.
-fn fixed_rgb(color: Color) -> Option<(u8, u8, u8)> {
-    match color {
-        Color::Palette(0..=15) => None,
-        Color::Palette(n @ 16..=231) => {
-            const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-            let i = usize::from(n - 16);
-            Some((LEVELS[i / 36], LEVELS[i / 6 % 6], LEVELS[i % 6]))
+    /// The basic colour (0-15) that shows it: itself for those, else the one
+    /// of its hue (greys by lightness), bright when it is light.
+    pub fn basic(self) -> u8 {
+        if let Color::Palette(n @ 0..=15) = self {
+            return n;
         }
-        Color::Palette(n) => {
-            let grey = 8 + 10 * (n - 232);
-            Some((grey, grey, grey))
+        let (r, g, b) = self.rgb();
+        let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+        let max = r.max(g).max(b);
+        let spread = max - r.min(g).min(b);
+        // Less than a quarter saturated, or too dark to have a hue: a grey.
+        if spread * 4 < max || max < 48 {
+            return match max {
+                0..=63 => 0,
+                64..=143 => 8,
+                144..=207 => 7,
+                _ => 15,
+            };
         }
-        Color::Rgb(r, g, b) => Some((r, g, b)),
+        // Hue in degrees, in integers (no float code in the wasm).
+        let hue = if max == r {
+            (60 * (g - b) / spread).rem_euclid(360)
+        } else if max == g {
+            120 + 60 * (b - r) / spread
+        } else {
+            240 + 60 * (r - g) / spread
+        };
+        let base = match hue {
+            30..=89 => 3,
+            90..=149 => 2,
+            150..=209 => 6,
+            210..=269 => 4,
+            270..=329 => 5,
+            _ => 1,
+        };
+        if max >= 208 { base + 8 } else { base }
     }
 }
 
@@ -355,8 +402,10 @@ mod tests {
         let s = &parse("\x1b[38;5;196;48;2;1;2;3mx")[0].style;
         assert_eq!(s.fg, Some(Color::Palette(196)));
         assert_eq!(s.bg, Some(Color::Rgb(1, 2, 3)));
-        assert_eq!(s.inline_css(), "color:#ff0000;background-color:#010203");
-        assert_eq!(s.class_names(), "");
+        assert_eq!(s.fg.map(Color::rgb), Some((0xff, 0x00, 0x00)));
+        assert_eq!(s.bg.map(Color::rgb), Some((0x01, 0x02, 0x03)));
+        // Shown in the themed palette: pure red as bright red, near-black as black.
+        assert_eq!(s.class_names(), "ansi-fg-9 ansi-bg-0");
     }
 
     #[test]
@@ -410,8 +459,12 @@ mod tests {
         assert_eq!(spans[2], span("ZeroDivisionError", fg(1)));
         let grey = spans.iter().find(|s| s.text == "1/0");
         assert_eq!(
-            grey.map(|s| s.style.inline_css()),
-            Some("color:#626262".to_owned())
+            grey.and_then(|s| s.style.fg).map(Color::rgb),
+            Some((0x62, 0x62, 0x62))
+        );
+        assert_eq!(
+            grey.map(|s| s.style.class_names()).as_deref(),
+            Some("ansi-fg-8")
         );
         assert!(spans.iter().all(|s| !s.text.contains('\x1b')));
     }
@@ -440,24 +493,48 @@ mod tests {
             style.class_names(),
             "ansi-fg-1 ansi-bg-12 ansi-bold ansi-underline"
         );
-        assert_eq!(style.inline_css(), "");
         assert_eq!(Style::default().class_names(), "");
     }
 
     #[test]
     fn xterm_palette() {
-        let css = |n| {
-            Style {
-                bg: Some(Color::Palette(n)),
-                ..Style::default()
-            }
-            .inline_css()
-        };
-        assert_eq!(css(16), "background-color:#000000");
-        assert_eq!(css(21), "background-color:#0000ff");
-        assert_eq!(css(67), "background-color:#5f87af");
-        assert_eq!(css(231), "background-color:#ffffff");
-        assert_eq!(css(232), "background-color:#080808");
-        assert_eq!(css(255), "background-color:#eeeeee");
+        let rgb = |n| Color::Palette(n).rgb();
+        assert_eq!(rgb(16), (0x00, 0x00, 0x00));
+        assert_eq!(rgb(21), (0x00, 0x00, 0xff));
+        assert_eq!(rgb(67), (0x5f, 0x87, 0xaf));
+        assert_eq!(rgb(231), (0xff, 0xff, 0xff));
+        assert_eq!(rgb(232), (0x08, 0x08, 0x08));
+        assert_eq!(rgb(255), (0xee, 0xee, 0xee));
+    }
+
+    #[test]
+    fn extended_colours_keep_their_hue_in_the_basic_palette() {
+        let basic = |n| Color::Palette(n).basic();
+        for n in 0..16 {
+            assert_eq!(basic(n), n);
+        }
+        // IPython 9's source highlighting in tracebacks (its `linux` theme).
+        assert_eq!(basic(255), 15, "near-white text");
+        assert_eq!(basic(81), 14, "light cyan keywords");
+        assert_eq!(basic(148), 11, "yellow-green names");
+        assert_eq!(basic(141), 12, "light purple numbers");
+        assert_eq!(basic(204), 9, "pink operators");
+        assert_eq!(basic(186), 11, "khaki strings");
+        assert_eq!(basic(245), 8, "grey comments");
+        // The cube's darker corners stay dark, the greys go by lightness.
+        assert_eq!(basic(22), 2, "dark green");
+        assert_eq!(basic(88), 1, "dark red");
+        assert_eq!(basic(18), 4, "dark blue");
+        assert_eq!(basic(232), 0);
+        assert_eq!(basic(250), 7);
+        for (rgb, expected) in [
+            ((255, 136, 0), 11),
+            ((200, 30, 30), 1),
+            ((128, 0, 128), 5),
+            ((0, 128, 128), 6),
+            ((10, 10, 12), 0),
+        ] {
+            assert_eq!(Color::Rgb(rgb.0, rgb.1, rgb.2).basic(), expected, "{rgb:?}");
+        }
     }
 }
