@@ -1,14 +1,19 @@
-//! The page: the top bar, the scrollback and the code input.
+//! The page: the top bar, the scrollback (or, while it is empty, the
+//! welcome) and the code input. The widget (`?embed`) is the same view, with
+//! the CSS under `:root[data-embed]` hiding what it does not show.
 
 use leptos::prelude::*;
 
+use super::backend_badge::BackendBadge;
 use super::cell_view::CellView;
 use super::editor::Editor;
 use super::session_bar::SessionBar;
 use super::settings_panel::SettingsPanel;
 use super::share::ShareBar;
+use super::shortcuts::{self, ShortcutsDialog};
 use super::startup::{self, Started};
 use super::state::{Connection, Notebook, Notices, Scrollback};
+use super::welcome::Welcome;
 
 /// The whole playground, or with `?embed` in its address the widget: the
 /// same page with only the editor, Run and the latest outputs, talking with
@@ -17,6 +22,7 @@ use super::state::{Connection, Notebook, Notices, Scrollback};
 pub fn App() -> impl IntoView {
     let Started {
         theme,
+        embedded,
         readonly,
         show_key,
     } = startup::start();
@@ -34,11 +40,20 @@ pub fn App() -> impl IntoView {
             show_settings.set(true);
         }
     });
+    if !embedded {
+        shortcuts::open_on_question_mark();
+    }
 
     view! {
         <header class="top-bar">
             <h1>"TCI Playground"</h1>
             <SessionBar/>
+            <BackendBadge show_settings=show_settings/>
+            <button type="button" data-testid="shortcuts-button" aria-haspopup="dialog" title="Keyboard shortcuts (?)"
+                on:click=|_| shortcuts::open()>
+                "Keyboard shortcuts"
+            </button>
+            <ShortcutsDialog/>
             <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
                 on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
                 "Settings"
@@ -49,10 +64,11 @@ pub fn App() -> impl IntoView {
         {move || notices.notice().map(|notice| view! {
             <div class="notice" data-testid="notice" role="alert">
                 <span>{notice}</span>
-                <button type="button" on:click=move |_| notices.dismiss() aria-label="Dismiss">"×"</button>
+                <button type="button" on:click=move |_| notices.dismiss() aria-label="Dismiss the notice">"×"</button>
             </div>
         })}
         <main>
+            <Welcome/>
             <section class="scrollback" role="log" aria-live="polite" aria-label="Scrollback">
                 <For each=move || scrollback.cells() key=|cell| cell.with_untracked(|cell| cell.id) let:cell>
                     <CellView cell=cell/>
@@ -62,14 +78,16 @@ pub fn App() -> impl IntoView {
                 <Editor readonly=readonly/>
                 <div class="actions">
                     <button type="button" class="primary" data-testid="run" disabled=running
-                        on:click=move |_| notebook.submit() title="Run (Ctrl+Enter or Shift+Enter)">
+                        on:click=move |_| notebook.submit() title="Run the editor's code (Ctrl+Enter or Shift+Enter)">
                         "Run"
                     </button>
-                    <button type="button" data-testid="stop" disabled=move || !running() on:click=move |_| notebook.stop()>
+                    <button type="button" data-testid="stop" disabled=move || !running() on:click=move |_| notebook.stop()
+                        title="Stop waiting for the running cell">
                         "Stop"
                     </button>
-                    <button type="button" data-testid="clear" disabled=running on:click=move |_| notebook.clear()>
-                        "Clear"
+                    <button type="button" data-testid="clear" disabled=move || running() || scrollback.is_empty()
+                        on:click=move |_| notebook.clear() title="Remove every cell above (the session keeps its state)">
+                        "Clear scrollback"
                     </button>
                 </div>
             </section>

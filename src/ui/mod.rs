@@ -4,6 +4,7 @@
 
 mod api;
 mod app;
+mod backend_badge;
 mod browser;
 mod cell_view;
 mod editor;
@@ -11,8 +12,10 @@ mod output;
 mod session_bar;
 mod settings_panel;
 mod share;
+mod shortcuts;
 mod startup;
 pub mod state;
+mod welcome;
 pub mod widget;
 
 pub use app::App;

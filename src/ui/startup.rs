@@ -17,6 +17,8 @@ use crate::model::storage_keys;
 #[derive(Clone, Copy, Debug)]
 pub struct Started {
     pub theme: RwSignal<Theme>,
+    /// `?embed`: the widget, which shows no top bar, welcome or dialogs.
+    pub embedded: bool,
     /// A widget whose author froze the code.
     pub readonly: bool,
     /// Settings open by themselves when a key is missing (a widget can ask
@@ -42,6 +44,7 @@ pub fn start() -> Started {
     follow_theme(theme, embedded);
     let started = Started {
         theme,
+        embedded,
         readonly: options.readonly,
         show_key: options.show_key || !embedded,
     };

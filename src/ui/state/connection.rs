@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::backend_kind::{self, BackendKind};
 use crate::model::settings::{self, Backend, ServerConfig};
 use crate::model::storage_keys;
 use crate::ui::browser;
@@ -42,6 +43,16 @@ impl Connection {
 
     pub(super) fn key_untracked(&self) -> String {
         self.key.get_untracked()
+    }
+
+    /// Which backend answers, as the page names it.
+    pub fn backend_kind(&self) -> BackendKind {
+        self.backend.with(|backend| {
+            self.server.with(|server| {
+                let named = server.as_ref().and_then(|server| server.backend.as_deref());
+                backend_kind::classify(backend.as_ref(), named)
+            })
+        })
     }
 
     /// The API wants a key and none has been given.

@@ -24,6 +24,11 @@ impl Scrollback {
         self.cells.get()
     }
 
+    /// No cell yet (tracked): the welcome shows.
+    pub fn is_empty(&self) -> bool {
+        self.cells.with(Vec::is_empty)
+    }
+
     /// The newest cell as it is now.
     pub fn last(&self) -> Option<Cell> {
         self.cells
