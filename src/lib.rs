@@ -7,7 +7,6 @@
 //! - `ui`: the Leptos components, only in the browser build
 //!   (`target_arch = "wasm32"`); everything else builds and tests natively.
 
-pub mod base64;
 pub mod editor;
 pub mod embed;
 pub mod model;

@@ -3,8 +3,9 @@
 //! are understood, and what the widget says. Anything not understood is
 //! ignored, so a page cannot confuse the widget by sending junk.
 
+use serde::Serialize;
+use serde_json::Value;
 use tci_api::Output;
-use tci_api::json::{Json, Number, Object, ToJson};
 
 use crate::model::cell::Status;
 use crate::model::settings::Theme;
@@ -21,13 +22,9 @@ pub enum HostMessage {
 
 impl HostMessage {
     /// A message in the shape of version 1, or `None`.
-    pub fn parse(message: &Json) -> Option<Self> {
+    pub fn parse(message: &Value) -> Option<Self> {
         let text = |name: &str| message.get(name)?.as_str();
-        let version = match message.get("tci")? {
-            Json::Number(number) => number.as_u64()?,
-            _ => return None,
-        };
-        if version != VERSION {
+        if message.get("tci")?.as_u64()? != VERSION {
             return None;
         }
         match text("type")? {
@@ -45,7 +42,9 @@ impl HostMessage {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+/// What the widget tells its host: `{"tci": 1, "type": ..., ...}`.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
 pub enum WidgetMessage<'a> {
     Ready,
     Resize {
@@ -65,24 +64,17 @@ pub enum WidgetMessage<'a> {
 
 impl WidgetMessage<'_> {
     pub fn to_json(self) -> String {
-        let message = Object::new().with("tci", Json::Number(Number::from(VERSION)));
-        let message = match self {
-            WidgetMessage::Ready => message.with("type", "ready"),
-            WidgetMessage::Resize { height } => message
-                .with("type", "resize")
-                .with("height", Json::Number(Number::from(height))),
-            WidgetMessage::RunStart { code } => {
-                message.with("type", "run-start").with("code", code)
-            }
-            WidgetMessage::RunEnd { status, outputs } => message
-                .with("type", "run-end")
-                .with("status", status.as_str())
-                .with("outputs", outputs.to_json()),
-            WidgetMessage::Error { message: text } => {
-                message.with("type", "error").with("message", text)
-            }
-        };
-        Json::from(message).compact()
+        #[derive(Serialize)]
+        struct Versioned<'a> {
+            tci: u64,
+            #[serde(flatten)]
+            message: WidgetMessage<'a>,
+        }
+        serde_json::to_string(&Versioned {
+            tci: VERSION,
+            message: self,
+        })
+        .unwrap_or_default()
     }
 }
 
@@ -157,10 +149,9 @@ pub fn is_exact_origin(origin: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tci_api::json;
 
     fn parse(text: &str) -> Option<HostMessage> {
-        HostMessage::parse(&json::parse(text).unwrap())
+        HostMessage::parse(&serde_json::from_str(text).unwrap())
     }
 
     #[test]
@@ -212,12 +203,17 @@ mod tests {
         }
         .to_json();
         assert_eq!(
-            json::parse(&message).unwrap(),
-            json::parse(
-                r#"{"tci": 1, "type": "run-end", "status": "ok",
-                    "outputs": [{"type": "stdout", "data": "42\n"}]}"#
-            )
-            .unwrap()
+            serde_json::from_str::<Value>(&message).unwrap(),
+            serde_json::json!({"tci": 1, "type": "run-end", "status": "ok",
+                "outputs": [{"type": "stdout", "data": "42\n"}]})
+        );
+        assert_eq!(
+            WidgetMessage::Ready.to_json(),
+            r#"{"tci":1,"type":"ready"}"#
+        );
+        assert_eq!(
+            WidgetMessage::RunStart { code: "x" }.to_json(),
+            r#"{"tci":1,"type":"run-start","code":"x"}"#
         );
         assert_eq!(
             WidgetMessage::Resize { height: 320 }.to_json(),

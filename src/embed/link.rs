@@ -2,10 +2,10 @@
 //! share links (`#z=…`), see `docs/embed.md`. Parsing and building are
 //! pure; compressing a share payload is the browser's job (`ui::share`).
 
+use base64::Engine;
+use serde::{Deserialize, Serialize};
 use tci_api::Output;
-use tci_api::json::{self, FromJson, Json, Object, ToJson};
 
-use crate::base64::{self, Alphabet};
 use crate::model::settings::Theme;
 
 /// Widgets that name no session share this one.
@@ -83,81 +83,88 @@ fn pairs(text: &str) -> Vec<(String, String)> {
 /// Decodes `%XX` escapes and `+` (a space, as forms and `URLSearchParams`
 /// write it); a malformed escape stays as it was.
 pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'+' => decoded.push(b' '),
-            b'%' if index + 2 < bytes.len() => {
-                match (hex_value(bytes[index + 1]), hex_value(bytes[index + 2])) {
-                    (Some(high), Some(low)) => {
-                        decoded.push(high << 4 | low);
-                        index += 2;
-                    }
-                    _ => decoded.push(b'%'),
-                }
-            }
-            byte => decoded.push(byte),
-        }
-        index += 1;
-    }
-    // Bytes that are not UTF-8 cannot be code; keep the text as it came.
-    String::from_utf8(decoded).unwrap_or_else(|_| text.to_owned())
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map_or_else(
+            // Bytes that are not UTF-8 cannot be code; keep the text as it came.
+            |_| text.to_owned(),
+            std::borrow::Cow::into_owned,
+        )
 }
 
-/// A whole number of pixels: ASCII digits only, at most five of them.
+/// A whole number of pixels: ASCII digits only (no sign), at most five.
 fn pixels(text: &str) -> Option<u32> {
-    if text.is_empty() || text.len() > 5 {
-        return None;
-    }
-    text.bytes().try_fold(0, |value, digit| {
-        digit
-            .is_ascii_digit()
-            .then(|| value * 10 + u32::from(digit - b'0'))
-    })
+    let digits = (1..=5).contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_digit());
+    digits.then(|| text.parse().ok()).flatten()
 }
 
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
+/// What a share link carries, as JSON before compression: the code, and
+/// the outputs unless there are none.
+#[derive(Serialize)]
+struct Payload<'a> {
+    code: &'a str,
+    #[serde(skip_serializing_if = "no_outputs")]
+    outputs: &'a [Output],
+}
+
+fn no_outputs(outputs: &&[Output]) -> bool {
+    outputs.is_empty()
+}
+
+#[derive(Deserialize)]
+struct ReadPayload {
+    code: String,
+    #[serde(default)]
+    outputs: Vec<Output>,
 }
 
 /// The JSON a share link carries, before compression.
 pub fn encode_payload(code: &str, outputs: &[Output]) -> String {
-    let mut payload = Object::new().with("code", code);
-    if !outputs.is_empty() {
-        payload.push("outputs", outputs.to_json());
-    }
-    Json::from(payload).compact()
+    serde_json::to_string(&Payload { code, outputs }).unwrap_or_default()
 }
 
 /// Code and outputs of a decompressed share payload.
 pub fn decode_payload(text: &str) -> Option<(String, Vec<Output>)> {
-    let mut payload = Object::from_json(json::parse(text).ok()?).ok()?;
-    let code = payload.take_required("code").ok()?;
-    let outputs = payload.take_or_default("outputs").ok()?;
-    Some((code, outputs))
+    let payload: ReadPayload = serde_json::from_str(text).ok()?;
+    Some((payload.code, payload.outputs))
 }
 
 /// Recorded outputs given as JSON text (`outputs=` or `data-tci-outputs`).
 pub fn decode_outputs(text: &str) -> Option<Vec<Output>> {
-    json::from_str(text).ok()
+    serde_json::from_str(text).ok()
+}
+
+/// Share links are written in base64's URL-safe alphabet without padding
+/// (nothing in it needs escaping in a URL) and read in either alphabet,
+/// padded or not, since people pass links through tools that rewrite them.
+const SHARE_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// The compressed payload of a share link's `z`; `None` unless it is
+/// base64.
+pub fn share_bytes(payload: &str) -> Option<Vec<u8>> {
+    let url_safe: String = payload
+        .chars()
+        .map(|symbol| match symbol {
+            '+' => '-',
+            '/' => '_',
+            other => other,
+        })
+        .collect();
+    SHARE_BASE64.decode(url_safe).ok()
 }
 
 /// The full playground's address for a share link: `page` without its query
 /// and fragment, plus the compressed payload.
 pub fn share_link(page: &str, compressed: &[u8]) -> String {
     let end = page.find(['?', '#']).unwrap_or(page.len());
-    format!(
-        "{}#z={}",
-        &page[..end],
-        base64::encode(compressed, Alphabet::UrlSafe)
-    )
+    format!("{}#z={}", &page[..end], SHARE_BASE64.encode(compressed))
 }
 
 #[cfg(test)]
@@ -235,6 +242,22 @@ mod tests {
             decode_outputs(r#"[{"type":"stdout","data":"hi\n"}]"#),
             Some(vec![Output::stdout("hi\n")])
         );
+    }
+
+    #[test]
+    fn share_payloads_round_trip_and_read_either_alphabet() {
+        for length in 0..=10 {
+            let bytes: Vec<u8> = (0..length).map(|at| (at * 97 + 200) as u8).collect();
+            let link = share_link("https://p.example/", &bytes);
+            let payload = link.strip_prefix("https://p.example/#z=").unwrap();
+            assert!(!payload.contains(['+', '/', '=']), "{payload}");
+            assert_eq!(share_bytes(payload), Some(bytes));
+        }
+        assert_eq!(share_bytes("aGk/"), Some(b"hi?".to_vec()));
+        assert_eq!(share_bytes("aGk_"), Some(b"hi?".to_vec()));
+        assert_eq!(share_bytes("aGk="), Some(b"hi".to_vec()));
+        assert_eq!(share_bytes("PHN2Zz7/"), Some(b"<svg>\xff".to_vec()));
+        assert_eq!(share_bytes("a b"), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Why a run failed, from the HTTP status and body, and what to tell the
 //! user. Execute is not idempotent, so no failure here is ever retried.
 
-use tci_api::json;
+use serde_json::Value;
 use tci_api::{ExecuteData, ExecuteResponse, message_from_error_body};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,10 +55,11 @@ pub fn classify(
     sent_session: bool,
 ) -> Result<ExecuteData, RunFailure> {
     if (200..300).contains(&status) {
-        let response: ExecuteResponse = json::from_str(body).map_err(|_| RunFailure::NotJson {
-            status,
-            snippet: snippet(body),
-        })?;
+        let response: ExecuteResponse =
+            serde_json::from_str(body).map_err(|_| RunFailure::NotJson {
+                status,
+                snippet: snippet(body),
+            })?;
         let messages = response.error_messages();
         return match response.data.as_ref() {
             Some(data) if messages.is_empty() => Ok(data.clone()),
@@ -81,7 +82,7 @@ pub fn classify(
             }),
         };
     }
-    let json = json::parse(body).ok();
+    let json: Option<Value> = serde_json::from_str(body).ok();
     let detail = json
         .as_ref()
         .and_then(message_from_error_body)
@@ -111,13 +112,7 @@ pub fn classify(
 
 fn mentions_session(text: &str) -> bool {
     let text = text.to_ascii_lowercase();
-    // A plain scan over short messages: `str::contains` would bring core's
-    // whole substring searcher into the wasm (1.6 KB).
-    let has = |needle: &str| {
-        text.as_bytes()
-            .windows(needle.len())
-            .any(|window| window == needle.as_bytes())
-    };
+    let has = |needle: &str| text.contains(needle);
     has("session")
         && [
             "expired",

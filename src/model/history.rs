@@ -6,7 +6,7 @@
 //! Entries are never edited in place; changes to a recalled entry only live
 //! in the editor until it is submitted as a new entry.
 
-use tci_api::json::{FromJson, Json, Object, ShapeError, ToJson};
+use serde::{Deserialize, Serialize};
 
 /// The most entries kept; older ones are dropped first.
 pub const MAX_ENTRIES: usize = 200;
@@ -15,27 +15,15 @@ pub const MAX_ENTRIES: usize = 200;
 ///
 /// Only the entries are stored: a browsing position or draft restored in
 /// a later session would point at an editor state that no longer exists.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
+    #[serde(default)]
     entries: Vec<String>,
     /// The entry shown while browsing; `None` while editing the draft.
+    #[serde(skip)]
     cursor: Option<usize>,
+    #[serde(skip)]
     draft: String,
-}
-
-impl ToJson for History {
-    fn to_json(&self) -> Json {
-        Object::new().with("entries", self.entries.to_json()).into()
-    }
-}
-
-impl FromJson for History {
-    fn from_json(json: Json) -> Result<Self, ShapeError> {
-        Ok(History {
-            entries: Object::from_json(json)?.take_or_default("entries")?,
-            ..History::default()
-        })
-    }
 }
 
 impl History {
@@ -98,7 +86,6 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tci_api::json;
 
     fn with(entries: &[&str]) -> History {
         let mut h = History::default();
@@ -175,11 +162,14 @@ mod tests {
     fn only_entries_are_persisted() {
         let mut h = with(&["print(1)", "x\ny"]);
         h.older("draft");
-        let json = json::to_string(&h);
+        let json = serde_json::to_string(&h).unwrap();
         assert_eq!(json, r#"{"entries":["print(1)","x\ny"]}"#);
-        let back: History = json::from_str(&json).unwrap();
+        let back: History = serde_json::from_str(&json).unwrap();
         assert_eq!(back, with(&["print(1)", "x\ny"]));
         assert!(!back.is_browsing());
-        assert_eq!(json::from_str::<History>("{}").unwrap(), History::default());
+        assert_eq!(
+            serde_json::from_str::<History>("{}").unwrap(),
+            History::default()
+        );
     }
 }

@@ -2,33 +2,9 @@
 //! `config.json` when a server fronts the API, otherwise Together directly
 //! with the user's key. The user's own API base overrides both.
 
-use tci_api::json::{FromJson, Json, Object, ShapeError};
+use tci_api::AppConfig;
 
 pub const TOGETHER_API_BASE: &str = "https://api.together.ai/v1";
-
-/// `config.json` as served by tci-server next to the app: `apiBase`, and
-/// optionally `keyRequired`, `backend` and `embedOrigins`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ServerConfig {
-    pub api_base: String,
-    pub key_required: bool,
-    pub backend: Option<String>,
-    /// Who may embed the app (`frame-ancestors`); an embedded app talks by
-    /// `postMessage` with the exact origins among them.
-    pub embed_origins: Vec<String>,
-}
-
-impl FromJson for ServerConfig {
-    fn from_json(json: Json) -> Result<Self, ShapeError> {
-        let mut object = Object::from_json(json)?;
-        Ok(ServerConfig {
-            api_base: object.take_required("apiBase")?,
-            key_required: object.take_or_default("keyRequired")?,
-            backend: object.take_optional("backend")?,
-            embed_origins: object.take_or_default("embedOrigins")?,
-        })
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backend {
@@ -39,7 +15,7 @@ pub struct Backend {
     pub via_server: bool,
 }
 
-pub fn resolve(server: Option<&ServerConfig>, user_api_base: Option<&str>) -> Backend {
+pub fn resolve(server: Option<&AppConfig>, user_api_base: Option<&str>) -> Backend {
     let user_api_base = user_api_base.map(str::trim).filter(|base| !base.is_empty());
     match (server, user_api_base) {
         (_, Some(base)) => Backend {
@@ -67,8 +43,8 @@ pub fn endpoint(api_base: &str, path: &str) -> String {
 
 /// A direct call to Together, where a failed fetch is most likely CORS.
 pub fn is_together(api_base: &str) -> bool {
-    // The host, compared by its end: a substring search would cost the wasm
-    // core's whole string searcher.
+    // The host, compared by its end: Together's name elsewhere in the
+    // address (a path, a query) does not make it Together.
     let after_scheme = ["https://", "http://"]
         .into_iter()
         .find_map(|scheme| api_base.strip_prefix(scheme))
@@ -124,25 +100,13 @@ pub fn short_session_id(id: &str) -> String {
 mod tests {
     use super::*;
 
-    fn local() -> ServerConfig {
-        ServerConfig {
+    fn local() -> AppConfig {
+        AppConfig {
             api_base: "/v1".into(),
             key_required: false,
             backend: Some("local".into()),
             embed_origins: Vec::new(),
         }
-    }
-
-    #[test]
-    fn config_json_reads_with_its_defaults() {
-        let full: ServerConfig = tci_api::json::from_str(
-            r#"{"apiBase": "/v1", "keyRequired": false, "backend": "local", "new": 1}"#,
-        )
-        .unwrap();
-        assert_eq!(full, local());
-        let minimal: ServerConfig = tci_api::json::from_str(r#"{"apiBase": "/v1"}"#).unwrap();
-        assert!(!minimal.key_required && minimal.backend.is_none());
-        assert!(tci_api::json::from_str::<ServerConfig>("{}").is_err());
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Storage that is corrupt or from an unknown version is set aside with a
 //! notice, never allowed to break the page.
 
-use tci_api::json::{self, FromJson, Json, Object, ShapeError, ToJson};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::model::cell::{Cell, Status};
 use crate::model::history::History;
@@ -17,41 +18,19 @@ pub const BUDGET_BYTES: usize = 2 * 1024 * 1024;
 
 /// The stored JSON object; every member but `version` may be missing and
 /// then takes its default.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Saved {
     pub version: u32,
+    #[serde(default)]
     pub cells: Vec<Cell>,
+    #[serde(default)]
     pub session_id: Option<String>,
+    #[serde(default)]
     pub history: History,
+    #[serde(default)]
     pub execution_count: u32,
+    #[serde(default)]
     pub next_cell_id: u64,
-}
-
-impl ToJson for Saved {
-    fn to_json(&self) -> Json {
-        Object::new()
-            .with("version", self.version.to_json())
-            .with("cells", self.cells.to_json())
-            .with("session_id", self.session_id.to_json())
-            .with("history", self.history.to_json())
-            .with("execution_count", self.execution_count.to_json())
-            .with("next_cell_id", self.next_cell_id.to_json())
-            .into()
-    }
-}
-
-impl FromJson for Saved {
-    fn from_json(json: Json) -> Result<Self, ShapeError> {
-        let mut object = Object::from_json(json)?;
-        Ok(Saved {
-            version: object.take_required("version")?,
-            cells: object.take_or_default("cells")?,
-            session_id: object.take_optional("session_id")?,
-            history: object.take_or_default("history")?,
-            execution_count: object.take_or_default("execution_count")?,
-            next_cell_id: object.take_or_default("next_cell_id")?,
-        })
-    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -68,10 +47,10 @@ pub fn load(raw: Option<&str>) -> Loaded {
     let Some(raw) = raw.filter(|raw| !raw.trim().is_empty()) else {
         return Loaded::Fresh;
     };
-    let json = match json::parse(raw) {
+    let json: Value = match serde_json::from_str(raw) {
         Ok(json) => json,
         // The parser's own message (a position in a text the user never
-        // wrote) would not help, and formatting it costs the wasm.
+        // wrote) would not help.
         Err(_) => {
             return Loaded::Discarded {
                 reason: "saved data was corrupt (not JSON)".into(),
@@ -81,19 +60,19 @@ pub fn load(raw: Option<&str>) -> Loaded {
     // The version is checked before anything else so that data of another
     // version is recognised as such, not as corrupt.
     match json.get("version") {
-        None | Some(Json::Null) => {
+        None | Some(Value::Null) => {
             return Loaded::Discarded {
                 reason: "saved data has no version".into(),
             };
         }
-        Some(version) if *version != VERSION.to_json() => {
+        Some(version) if version.as_u64() != Some(u64::from(VERSION)) => {
             return Loaded::Discarded {
                 reason: format!("saved data is from another version ({version}) of the playground"),
             };
         }
         Some(_) => {}
     }
-    match Saved::from_json(json) {
+    match Saved::deserialize(json) {
         Ok(mut saved) => {
             for cell in &mut saved.cells {
                 // The page went away while this ran; its answer is lost.
@@ -124,7 +103,7 @@ pub fn load(raw: Option<&str>) -> Loaded {
 /// The JSON to store, trimmed to `budget` bytes: outputs of the oldest
 /// cells go first (their code is always kept). Returns whether it trimmed.
 pub fn serialize(saved: &Saved, budget: usize) -> (String, bool) {
-    let json = json::to_string(saved);
+    let json = to_json(saved);
     if json.len() <= budget {
         return (json, false);
     }
@@ -139,12 +118,18 @@ pub fn serialize(saved: &Saved, budget: usize) -> (String, bool) {
         if cell.outputs.is_empty() {
             continue;
         }
-        let size = json::to_string(&cell.outputs).len();
+        let size = to_json(&cell.outputs).len();
         cell.outputs.clear();
         cell.outputs_trimmed = true;
         excess = excess.saturating_sub(size.saturating_sub(2));
     }
-    (json::to_string(&trimmed), true)
+    (to_json(&trimmed), true)
+}
+
+/// What is stored is plain data (string keys, no failing `Serialize`), so
+/// writing it cannot fail.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]

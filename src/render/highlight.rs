@@ -293,8 +293,7 @@ impl Lexer<'_> {
 }
 
 /// Python identifiers may use almost any non-ASCII letter; accepting every
-/// non-ASCII non-space character is close enough for colouring and editing,
-/// and spares the wasm Unicode's letter tables.
+/// non-ASCII non-space character is close enough for colouring and editing.
 pub(crate) fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && !c.is_whitespace())
 }

@@ -482,8 +482,7 @@ impl Inline<'_> {
 /// quadratic). Escaped ones do not count.
 ///
 /// Entries are made as openers appear, so they are sorted by position and
-/// a lookup is a binary search; this needs no hash map (which would bring
-/// std's SipHash into the wasm).
+/// a lookup is a binary search.
 struct BracketPairs(Vec<(usize, Option<usize>)>);
 
 impl BracketPairs {
@@ -530,8 +529,8 @@ impl BracketPairs {
 }
 
 /// A letter or digit for the `_` word-edge rule. Every non-ASCII non-space
-/// character counts, which spares the wasm Unicode's letter tables; it only
-/// differs for `_` beside non-ASCII punctuation.
+/// character counts; that only differs from Unicode's letters for `_`
+/// beside non-ASCII punctuation.
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace())
 }

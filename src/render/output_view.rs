@@ -2,9 +2,8 @@
 //! be shown safely, as Jupyter would pick it, falling back to `text/plain`
 //! and finally to a note naming what arrived. Nothing here touches the DOM.
 
-use tci_api::json::Json;
-
-use crate::base64::{self, Alphabet};
+use base64::Engine;
+use serde_json::Value;
 use tci_api::{MimeBundle, Output, StreamName};
 
 /// How one output is shown.
@@ -24,7 +23,7 @@ pub enum View {
     Html(String),
     /// Already rendered to HTML with raw HTML escaped.
     Markdown(String),
-    Json(Json),
+    Json(Value),
     Latex(String),
     Plain(String),
     /// A bundle with nothing we can show: the MIME types it held.
@@ -67,8 +66,8 @@ pub fn view(output: &Output) -> View {
         Output::Unknown { kind, data } => View::Unknown {
             kind: kind.clone(),
             text: match data {
-                Json::String(text) => text.clone(),
-                other => other.pretty(),
+                Value::String(text) => text.clone(),
+                other => pretty(other),
             },
         },
     }
@@ -88,7 +87,7 @@ pub fn view_bundle(bundle: &MimeBundle) -> View {
         return View::Image {
             src: format!(
                 "data:image/svg+xml;base64,{}",
-                base64::encode(svg.as_bytes(), Alphabet::Standard)
+                base64::engine::general_purpose::STANDARD.encode(svg)
             ),
             mime: "image/svg+xml",
         };
@@ -109,6 +108,11 @@ pub fn view_bundle(bundle: &MimeBundle) -> View {
         return View::Plain(plain.to_owned());
     }
     View::Unsupported(bundle.mime_types().into_iter().map(str::to_owned).collect())
+}
+
+/// JSON text indented by two spaces per level, for people to read.
+pub fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// The plain text of an output, for copy buttons.
@@ -166,14 +170,14 @@ pub fn collapse(text: &str) -> Option<Collapse> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Map, json};
     use tci_api::RichKind;
-    use tci_api::json::{self, Object};
 
     /// A display_data output whose bundle is the JSON object `text`.
     fn bundle(text: &str) -> Output {
         Output::Rich {
             kind: RichKind::DisplayData,
-            bundle: MimeBundle::Map(json::from_str::<Object>(text).unwrap()),
+            bundle: MimeBundle::Map(serde_json::from_str::<Map<String, Value>>(text).unwrap()),
         }
     }
 
@@ -219,7 +223,7 @@ mod tests {
         let svg = "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
         let bundle = Output::Rich {
             kind: RichKind::DisplayData,
-            bundle: MimeBundle::Map(Object::new().with("image/svg+xml", svg)),
+            bundle: MimeBundle::Map(Map::from_iter([("image/svg+xml".into(), json!(svg))])),
         };
         let View::Image { src, mime } = view(&bundle) else {
             panic!("expected an image");
@@ -227,6 +231,17 @@ mod tests {
         assert_eq!(mime, "image/svg+xml");
         assert!(src.starts_with("data:image/svg+xml;base64,"));
         assert!(!src.contains('<'));
+        // Standard base64, padded, as `data:` URLs take it.
+        let tiny = Output::Rich {
+            kind: RichKind::DisplayData,
+            bundle: MimeBundle::Map(Map::from_iter([(
+                "image/svg+xml".into(),
+                json!("<svg>\u{ff}"),
+            )])),
+        };
+        assert!(
+            matches!(view(&tiny), View::Image { src, .. } if src == "data:image/svg+xml;base64,PHN2Zz7Dvw==")
+        );
     }
 
     #[test]
@@ -242,7 +257,7 @@ mod tests {
         );
         assert_eq!(
             view(&bundle(r#"{"text/plain": "p", "application/json": [1]}"#)),
-            View::Json(json::parse("[1]").unwrap())
+            View::Json(json!([1]))
         );
         assert_eq!(
             view(&bundle(
@@ -265,10 +280,18 @@ mod tests {
         assert_eq!(view(&bare), View::Plain("42".into()));
         let unknown = Output::Unknown {
             kind: "progress".into(),
-            data: json::parse(r#"{"percent": 5}"#).unwrap(),
+            data: json!({"percent": 5}),
         };
         assert!(
             matches!(view(&unknown), View::Unknown { kind, text } if kind == "progress" && text.contains("percent"))
+        );
+    }
+
+    #[test]
+    fn json_is_shown_indented_by_two_spaces() {
+        assert_eq!(
+            pretty(&json!({"a": [1, {"b": null}], "c": {}, "e": "x\ny"})),
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {},\n  \"e\": \"x\\ny\"\n}"
         );
     }
 

@@ -1,14 +1,13 @@
-//! Calls to the TCI API with the browser's fetch, straight through web-sys
-//! (a fetch wrapper crate cost several KB of wasm for three calls).
+//! Calls to the TCI API and to the server's `config.json`, through gloo-net.
 //! Executes are never retried: running the same code twice is not harmless.
 
-use tci_api::json::{self, FromJson};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
 use tci_api::{
-    EXECUTE_PATH, ExecuteData, ExecuteRequest, SESSIONS_PATH, SessionInfo, SessionListResponse,
+    AppConfig, EXECUTE_PATH, ExecuteData, ExecuteRequest, SESSIONS_PATH, SessionInfo,
+    SessionListResponse,
 };
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::AbortSignal;
 
 use crate::model::failure::{RunFailure, classify};
 use crate::model::settings::{Backend, endpoint, is_together};
@@ -20,6 +19,7 @@ pub enum CallError {
     Failed(RunFailure),
 }
 
+/// One execute; `signal` aborts it (Stop).
 pub async fn execute(
     backend: &Backend,
     key: &str,
@@ -27,7 +27,6 @@ pub async fn execute(
     signal: &AbortSignal,
 ) -> Result<ExecuteData, CallError> {
     let url = endpoint(&backend.api_base, EXECUTE_PATH);
-    let body = json::to_string(request);
     let network = || {
         if signal.aborted() {
             CallError::Aborted
@@ -37,11 +36,16 @@ pub async fn execute(
             })
         }
     };
-    let response = fetch("POST", &url, key, Some((&body, signal)))
+    let response = authorized(Request::post(&url), key)
+        .abort_signal(Some(signal))
+        .json(request)
+        .map_err(|_| network())?
+        .send()
         .await
         .map_err(|_| network())?;
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    let text = text(&response).await.map_err(|_| network())?;
+    let retry_after = response.headers().get("retry-after");
+    // The body is read whatever the status: errors come in it.
+    let text = response.text().await.map_err(|_| network())?;
     classify(
         response.status(),
         &text,
@@ -55,52 +59,29 @@ pub async fn execute(
 /// backend do); `None` on any failure, since it only feeds a status line.
 pub async fn sessions(backend: &Backend, key: &str) -> Option<Vec<SessionInfo>> {
     let url = endpoint(&backend.api_base, SESSIONS_PATH);
-    let list: SessionListResponse = get_json(&url, key).await?;
+    let list: SessionListResponse = get_json(authorized(Request::get(&url), key)).await?;
     list.data.as_ref().map(|data| data.sessions.clone())
 }
 
 /// `config.json` of a server next to the app, if there is one.
-pub async fn server_config() -> Option<crate::model::settings::ServerConfig> {
-    get_json("config.json", "").await
+pub async fn server_config() -> Option<AppConfig> {
+    get_json(Request::get(AppConfig::FILE_NAME)).await
 }
 
 /// The body of a successful GET as `T`; `None` on any failure.
-async fn get_json<T: FromJson>(url: &str, key: &str) -> Option<T> {
-    let response = fetch("GET", url, key, None).await.ok()?;
+async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Option<T> {
+    let response: Response = request.send().await.ok()?;
     if !response.ok() {
         return None;
     }
-    json::from_str(&text(&response).await.ok()?).ok()
+    response.json().await.ok()
 }
 
-/// One fetch; `post` is a JSON body and the signal that can abort it.
-async fn fetch(
-    method: &str,
-    url: &str,
-    key: &str,
-    post: Option<(&str, &AbortSignal)>,
-) -> Result<Response, JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let headers = Headers::new()?;
-    // The key goes in a header only: never in a URL, never logged.
-    if !key.is_empty() {
-        headers.set("Authorization", &format!("Bearer {key}"))?;
+/// The key goes in a header only: never in a URL, never logged.
+fn authorized(request: RequestBuilder, key: &str) -> RequestBuilder {
+    if key.is_empty() {
+        request
+    } else {
+        request.header("Authorization", &format!("Bearer {key}"))
     }
-    let init = RequestInit::new();
-    init.set_method(method);
-    if let Some((body, signal)) = post {
-        headers.set("Content-Type", "application/json")?;
-        init.set_body(&JsValue::from_str(body));
-        init.set_signal(Some(signal));
-    }
-    init.set_headers(&headers);
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
-    response.dyn_into()
-}
-
-async fn text(response: &Response) -> Result<String, JsValue> {
-    JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .ok_or(JsValue::NULL)
 }

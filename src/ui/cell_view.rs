@@ -50,8 +50,8 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
     };
     let busy = move || notebook.is_running();
     let session_lost = Memo::new(move |_| cell.with(|cell| cell.session_lost));
-    // One paragraph for what went wrong and for trimmed outputs: an element
-    // that is only hidden costs the wasm far less than one that comes and goes.
+    // One paragraph for what went wrong and for trimmed outputs, hidden when
+    // there is neither.
     let message = Memo::new(move |_| {
         cell.with(|cell| {
             let trimmed = cell
@@ -106,7 +106,7 @@ pub(super) fn status_label(status: Status) -> &'static str {
     }
 }
 
-/// Integer arithmetic only: float formatting would add ~10 KB of wasm.
+/// `850 ms`, `2.3 s` (tenths, truncated), `4m 05s`.
 pub(super) fn format_duration(millis: f64) -> String {
     let millis = millis.max(0.0) as u64;
     if millis < 1000 {

@@ -4,7 +4,7 @@
 
 use leptos::either::EitherOf9;
 use leptos::prelude::*;
-use tci_api::Output;
+use tci_api::{FRAME_SCRIPT, Output};
 use wasm_bindgen::JsValue;
 
 use crate::render::ansi;
@@ -28,7 +28,7 @@ pub fn OutputView(output: Output) -> impl IntoView {
             EitherOf9::E(view! { <div class="markdown" inner_html=html></div> })
         }
         View::Json(value) => {
-            let text = value.pretty();
+            let text = output_view::pretty(&value);
             EitherOf9::F(view! {
                 <details class="json" open>
                     <summary>"JSON"</summary>
@@ -128,5 +128,3 @@ fn HtmlFrame(html: String) -> impl IntoView {
 const FRAME_STYLE: &str = ":root{color-scheme:light dark}body{margin:0;padding:4px;font:14px system-ui,sans-serif;color:#222;background:transparent}\
 table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 8px;text-align:right}\
 @media (prefers-color-scheme:dark){body{color:#ddd}th,td{border-color:#555}}";
-const FRAME_SCRIPT: &str = "(function(){function s(){parent.postMessage(document.documentElement.scrollHeight,'*')}\
-new ResizeObserver(s).observe(document.body);s();})();";

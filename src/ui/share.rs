@@ -1,6 +1,6 @@
 //! Share links: code (and the outputs it gave) compressed into a link's
 //! fragment, and what the page shows when opened with one. Compression is
-//! the browser's own `CompressionStream`, so it costs no wasm.
+//! the browser's own `CompressionStream`.
 
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -12,7 +12,6 @@ use web_sys::{ReadableWritablePair, Response};
 
 use super::browser;
 use super::state::Notices;
-use crate::base64;
 use crate::embed::link;
 
 #[wasm_bindgen]
@@ -57,7 +56,7 @@ pub async fn link_for(code: &str, outputs: &[Output]) -> Option<String> {
 
 /// Code and outputs of a `z` payload; `None` for a damaged link.
 pub async fn open(payload: &str) -> Option<(String, Vec<Output>)> {
-    let json = decompress(base64::decode(payload)?).await?;
+    let json = decompress(link::share_bytes(payload)?).await?;
     link::decode_payload(&json)
 }
 

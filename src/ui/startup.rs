@@ -10,8 +10,9 @@ use leptos::task::spawn_local;
 use super::state::{self, Clock, Connection, Draft, Notebook, Notices};
 use super::{api, browser, share, widget};
 use crate::embed::link::LinkOptions;
-use crate::model::settings::{ServerConfig, Theme};
+use crate::model::settings::Theme;
 use crate::model::storage_keys;
+use tci_api::AppConfig;
 
 /// What the page's view needs from its startup.
 #[derive(Clone, Copy, Debug)]
@@ -89,10 +90,7 @@ async fn open_link(options: &LinkOptions, notebook: Notebook, draft: Draft, noti
 
 /// Asks for `config.json` and settles where the API is: `api_override`
 /// (a widget's `api` option) or the user's own base, else the server's.
-async fn find_backend(
-    connection: Connection,
-    api_override: Option<String>,
-) -> Option<ServerConfig> {
+async fn find_backend(connection: Connection, api_override: Option<String>) -> Option<AppConfig> {
     let server = api::server_config().await;
     let user_base = api_override.or_else(Connection::stored_api_base);
     connection.settle(server.clone(), user_base.as_deref());

@@ -11,7 +11,8 @@ use super::browser;
 use super::state::{Draft, Notebook, Scrollback};
 use crate::embed::host_api::{self, HostMessage, Recipients, WidgetMessage};
 use crate::model::cell::Status;
-use crate::model::settings::{ServerConfig, Theme};
+use crate::model::settings::Theme;
+use tci_api::AppConfig;
 
 /// The embedding page, as far as the widget talks with it.
 #[derive(Clone, Copy, Debug)]
@@ -59,7 +60,7 @@ impl Host {
 
     /// The API is known: widen the origins to the server's, say `ready`,
     /// and run if asked to.
-    pub fn ready(self, server: Option<&ServerConfig>, notebook: Notebook, autorun: bool) {
+    pub fn ready(self, server: Option<&AppConfig>, notebook: Notebook, autorun: bool) {
         let embed_origins = server.map_or(&[][..], |server| &server.embed_origins);
         self.origins.set_value(host_api::allowed_origins(
             &browser::own_origin(),
@@ -92,7 +93,7 @@ pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
         }
         let Some(message) = js_sys::JSON::stringify(&event.data())
             .ok()
-            .and_then(|text| tci_api::json::parse(&String::from(text)).ok())
+            .and_then(|text| serde_json::from_str(&String::from(text)).ok())
             .and_then(|value| HostMessage::parse(&value))
         else {
             return;

@@ -1,8 +1,8 @@
 //! HTML outputs: a sandboxed frame with no same-origin rights, sized by
 //! the height it reports.
 
+use serde_json::json;
 use tci_api::RichKind;
-use tci_api::json::Object;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -71,9 +71,7 @@ async fn html_goes_to_a_sandboxed_frame_without_same_origin() {
                 <script>localStorage.setItem('pwned', '1');</script>";
     let (_mounted, output) = render(bundle(
         RichKind::ExecuteResult,
-        Object::new()
-            .with("text/html", html)
-            .with("text/plain", "<DataFrame>"),
+        json!({"text/html": html, "text/plain": "<DataFrame>"}),
     ))
     .await;
 
@@ -109,11 +107,8 @@ async fn html_goes_to_a_sandboxed_frame_without_same_origin() {
 async fn html_frame_takes_the_height_it_reports() {
     let messages = Messages::listen();
     let html = "<div style='height:300px'>tall</div>";
-    let (_mounted, output) = render(bundle(
-        RichKind::DisplayData,
-        Object::new().with("text/html", html),
-    ))
-    .await;
+    let (_mounted, output) =
+        render(bundle(RichKind::DisplayData, json!({"text/html": html}))).await;
     let frame = one(&output, "iframe.html-output");
     assert_eq!(
         frame_height(&frame),

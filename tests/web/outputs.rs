@@ -1,7 +1,7 @@
 //! Output renderers, each fed hostile input: text stays text, images are
 //! image sources, nothing runs in the page.
 
-use tci_api::json::{self, Json, Object};
+use serde_json::json;
 use tci_api::{MimeBundle, Output, RichKind};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -64,9 +64,7 @@ async fn svg_becomes_an_image_source_never_markup() {
                <script>alert(1)</script><rect width='10' height='10'/></svg>";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("image/svg+xml", svg)
-            .with("text/plain", "<Figure>"),
+        json!({"image/svg+xml": svg, "text/plain": "<Figure>"}),
     ))
     .await;
 
@@ -94,9 +92,7 @@ async fn markdown_escapes_raw_html_and_unsafe_links() {
     let markdown = "# Title\n<b>x</b>\n\n[click](javascript:alert(1)) [ok](https://example.com)\n\n<img src=x onerror=alert(1)>";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("text/markdown", markdown)
-            .with("text/plain", "md"),
+        json!({"text/markdown": markdown, "text/plain": "md"}),
     ))
     .await;
 
@@ -122,9 +118,7 @@ async fn png_becomes_a_data_url_image() {
                2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\n";
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("image/png", png)
-            .with("text/plain", "<Figure size 1x1>"),
+        json!({"image/png": png, "text/plain": "<Figure size 1x1>"}),
     ))
     .await;
 
@@ -143,9 +137,7 @@ async fn png_becomes_a_data_url_image() {
 async fn json_and_latex_are_shown_as_text() {
     let (json_output, output) = render(bundle(
         RichKind::ExecuteResult,
-        Object::new()
-            .with("application/json", Object::new().with("html", HOSTILE))
-            .with("text/plain", "{...}"),
+        json!({"application/json": {"html": HOSTILE}, "text/plain": "{...}"}),
     ))
     .await;
     let details = one(&output, "details.json");
@@ -156,9 +148,7 @@ async fn json_and_latex_are_shown_as_text() {
 
     let (_latex, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new()
-            .with("text/latex", "$x < y$")
-            .with("text/plain", "x<y"),
+        json!({"text/latex": "$x < y$", "text/plain": "x<y"}),
     ))
     .await;
     assert_eq!(text(&one(&output, "pre.latex")), "$x < y$");
@@ -169,7 +159,7 @@ async fn json_and_latex_are_shown_as_text() {
 async fn a_bundle_with_nothing_showable_names_its_types() {
     let (_mounted, output) = render(bundle(
         RichKind::DisplayData,
-        Object::new().with("application/x-unknown", "<script>alert(1)</script>"),
+        json!({"application/x-unknown": "<script>alert(1)</script>"}),
     ))
     .await;
 
@@ -202,14 +192,8 @@ async fn a_bare_string_bundle_is_plain_text() {
 
 #[wasm_bindgen_test]
 async fn an_unknown_output_type_is_shown_as_data() {
-    let data = Object::new().with("percent", json::parse("5").expect("a number"));
-    let wire = Json::from(
-        Object::new()
-            .with("type", "progress")
-            .with("data", data.with("label", HOSTILE)),
-    )
-    .compact();
-    let parsed: Output = json::from_str(&wire).expect("any type parses");
+    let wire = json!({"type": "progress", "data": {"percent": 5, "label": HOSTILE}}).to_string();
+    let parsed: Output = serde_json::from_str(&wire).expect("any type parses");
     let (_mounted, output) = render(parsed).await;
 
     assert_eq!(

@@ -6,7 +6,7 @@ use std::time::Duration;
 use leptos::mount::{UnmountHandle, mount_to};
 use leptos::prelude::*;
 use leptos::tachys::view::Mountable;
-use tci_api::json::Object;
+use serde_json::Value;
 use tci_api::{MimeBundle, Output, RichKind};
 use tci_playground::App;
 use tci_playground::ui::OutputView;
@@ -228,7 +228,11 @@ pub async fn render(output: Output) -> (Mounted<impl Mountable>, Element) {
     (mounted, wrapper)
 }
 
-pub fn bundle(kind: RichKind, members: Object) -> Output {
+/// A rich output whose bundle is the JSON object `members`.
+pub fn bundle(kind: RichKind, members: Value) -> Output {
+    let Value::Object(members) = members else {
+        panic!("a bundle is an object: {members}");
+    };
     Output::Rich {
         kind,
         bundle: MimeBundle::Map(members),

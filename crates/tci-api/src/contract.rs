@@ -1,16 +1,10 @@
 //! The TCI contract as test data: the OpenAPI document and the example
 //! response bodies vendored in `contract/`, and a validator for the schemas
 //! the document defines. Only built with the `contract` feature, for tests.
-//!
-//! The validator works on serde_json values; [`to_serde`] carries this
-//! crate's [`Json`] over as text, so the check is independent of the codec
-//! under test.
 
 use std::path::PathBuf;
 
 use serde_json::Value;
-
-use crate::json::Json;
 
 /// The vendored contract folder (`tci-openapi.yaml`, `examples/`).
 pub fn dir() -> PathBuf {
@@ -34,12 +28,6 @@ pub fn examples() -> Vec<(String, String)> {
         .collect();
     examples.sort_by(|a, b| a.0.cmp(&b.0));
     examples
-}
-
-/// `json` as serde_json reads its compact text.
-pub fn to_serde(json: &Json) -> Value {
-    serde_json::from_str(&json.compact())
-        .unwrap_or_else(|error| panic!("serde_json cannot read {json}: {error}"))
 }
 
 /// Validators for the schemas under `components.schemas` of the OpenAPI

@@ -1,14 +1,25 @@
-use crate::json::{FromJson, Json, Object, ShapeError, ToJson};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
 use crate::{Errors, Nullable};
 
 /// The `{data, errors}` shape every TCI response has: `data` on success,
 /// `errors` on failure.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
+    #[serde(
+        default = "Nullable::default",
+        skip_serializing_if = "Nullable::is_absent"
+    )]
     pub data: Nullable<T>,
+    #[serde(
+        default = "Nullable::default",
+        skip_serializing_if = "Nullable::is_absent"
+    )]
     pub errors: Nullable<Errors>,
     /// Members this crate does not know, kept for a lossless round trip.
-    pub extra: Object,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl<T> Default for Envelope<T> {
@@ -16,7 +27,7 @@ impl<T> Default for Envelope<T> {
         Envelope {
             data: Nullable::Absent,
             errors: Nullable::Absent,
-            extra: Object::new(),
+            extra: Map::new(),
         }
     }
 }
@@ -28,30 +39,5 @@ impl<T> Envelope<T> {
             .as_ref()
             .map(Errors::messages)
             .unwrap_or_default()
-    }
-}
-
-impl<T: ToJson> ToJson for Envelope<T> {
-    fn to_json(&self) -> Json {
-        let mut object = Object::new();
-        if !self.data.is_absent() {
-            object.push("data", self.data.to_json());
-        }
-        if !self.errors.is_absent() {
-            object.push("errors", self.errors.to_json());
-        }
-        object.extend(self.extra.clone());
-        Json::Object(object)
-    }
-}
-
-impl<T: FromJson> FromJson for Envelope<T> {
-    fn from_json(json: Json) -> Result<Self, ShapeError> {
-        let mut object = Object::from_json(json)?;
-        Ok(Envelope {
-            data: object.take_or_default("data")?,
-            errors: object.take_or_default("errors")?,
-            extra: object,
-        })
     }
 }

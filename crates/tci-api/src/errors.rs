@@ -1,13 +1,15 @@
-use crate::json::{FromJson, Json, Object, ShapeError, ToJson};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 
 /// The `errors` member of a TCI response.
 ///
 /// The schema says a list of strings or objects; Together's generated docs
 /// show the bare string `"<unknown>"`. Anything that is not a list is kept.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Errors {
     List(Vec<ErrorItem>),
-    Other(Json),
+    Other(Value),
 }
 
 impl Errors {
@@ -24,48 +26,36 @@ impl Errors {
     }
 }
 
-/// One entry of `errors`: a message, or an object that usually has one.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ErrorItem {
-    Message(String),
-    Object(Object),
-    Other(Json),
-}
-
-impl ToJson for Errors {
-    fn to_json(&self) -> Json {
-        match self {
-            Errors::List(items) => items.to_json(),
-            Errors::Other(other) => other.clone(),
-        }
-    }
-}
-
-/// Never fails: whatever `errors` holds is kept.
-impl FromJson for Errors {
-    fn from_json(json: Json) -> Result<Self, ShapeError> {
-        Ok(match json {
-            Json::Array(items) => Errors::List(items.into_iter().map(ErrorItem::from).collect()),
+/// Never fails on well-formed JSON: whatever `errors` holds is kept.
+impl<'de> Deserialize<'de> for Errors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Array(items) => Errors::List(items.into_iter().map(ErrorItem::from).collect()),
             other => Errors::Other(other),
         })
     }
 }
 
-impl ToJson for ErrorItem {
-    fn to_json(&self) -> Json {
-        match self {
-            ErrorItem::Message(text) => Json::String(text.clone()),
-            ErrorItem::Object(object) => Json::Object(object.clone()),
-            ErrorItem::Other(other) => other.clone(),
-        }
+/// One entry of `errors`: a message, or an object that usually has one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ErrorItem {
+    Message(String),
+    Object(Map<String, Value>),
+    Other(Value),
+}
+
+impl<'de> Deserialize<'de> for ErrorItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(ErrorItem::from)
     }
 }
 
-impl From<Json> for ErrorItem {
-    fn from(value: Json) -> Self {
+impl From<Value> for ErrorItem {
+    fn from(value: Value) -> Self {
         match value {
-            Json::String(text) => ErrorItem::Message(text),
-            Json::Object(object) => ErrorItem::Object(object),
+            Value::String(text) => ErrorItem::Message(text),
+            Value::Object(object) => ErrorItem::Object(object),
             other => ErrorItem::Other(other),
         }
     }
@@ -77,46 +67,31 @@ impl ErrorItem {
             ErrorItem::Message(text) => text.clone(),
             ErrorItem::Object(object) => object
                 .get("message")
-                .and_then(Json::as_str)
-                .map_or_else(|| Json::Object(object.clone()).compact(), str::to_owned),
-            ErrorItem::Other(other) => other.compact(),
+                .and_then(Value::as_str)
+                .map_or_else(|| Value::Object(object.clone()).to_string(), str::to_owned),
+            ErrorItem::Other(other) => other.to_string(),
         }
     }
 }
 
 /// A string as its text, anything else as compact JSON.
-fn text_of(value: &Json) -> String {
+fn text_of(value: &Value) -> String {
     match value {
-        Json::String(text) => text.clone(),
-        other => other.compact(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 
 /// Together's general error object: `{"message", "type", "param", "code"}`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TogetherError {
     pub message: String,
-    /// `type` on the wire.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    pub param: Option<Json>,
-    pub code: Option<Json>,
-}
-
-impl ToJson for TogetherError {
-    fn to_json(&self) -> Json {
-        let mut object = Object::new().with("message", self.message.as_str());
-        let optional = [
-            ("type", self.kind.as_deref().map(Json::from)),
-            ("param", self.param.clone()),
-            ("code", self.code.clone()),
-        ];
-        for (name, value) in optional {
-            if let Some(value) = value {
-                object.push(name, value);
-            }
-        }
-        Json::Object(object)
-    }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Value>,
 }
 
 /// The body this project's server answers a failed request with.
@@ -124,9 +99,10 @@ impl ToJson for TogetherError {
 /// It is TCI's failed-execution shape (`data: null`, `errors: [...]`) and
 /// also carries Together's general `error` object, so a client that knows
 /// either shape finds the message; it validates against the OpenAPI schema.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiError {
-    pub data: Option<Json>,
+    /// Always written, as `null` when `None`.
+    pub data: Option<Value>,
     pub errors: Vec<ErrorItem>,
     pub error: TogetherError,
 }
@@ -136,9 +112,9 @@ impl ApiError {
     /// `code` a stable machine-readable reason (`session_not_found`, ...).
     pub fn new(message: impl Into<String>, kind: &str, code: &str) -> Self {
         let message = message.into();
-        let item = Object::new()
-            .with("message", message.as_str())
-            .with("code", code);
+        let mut item = Map::new();
+        item.insert("message".into(), Value::from(message.as_str()));
+        item.insert("code".into(), Value::from(code));
         ApiError {
             data: None,
             errors: vec![ErrorItem::Object(item)],
@@ -146,7 +122,7 @@ impl ApiError {
                 message,
                 kind: Some(kind.into()),
                 param: None,
-                code: Some(Json::from(code)),
+                code: Some(Value::from(code)),
             },
         }
     }
@@ -156,28 +132,18 @@ impl ApiError {
     }
 }
 
-impl ToJson for ApiError {
-    fn to_json(&self) -> Json {
-        Object::new()
-            .with("data", self.data.to_json())
-            .with("errors", self.errors.to_json())
-            .with("error", self.error.to_json())
-            .into()
-    }
-}
-
 /// The message an error body carries, whichever of the known shapes it has:
 /// TCI's `errors`, Together's `error`, or a bare `message` / `detail`.
-pub fn message_from_error_body(body: &Json) -> Option<String> {
-    let item_message = |item: &Json| match item {
-        Json::Object(object) => object
+pub fn message_from_error_body(body: &Value) -> Option<String> {
+    let item_message = |item: &Value| match item {
+        Value::Object(object) => object
             .get("message")
-            .and_then(Json::as_str)
-            .map_or_else(|| item.compact(), str::to_owned),
+            .and_then(Value::as_str)
+            .map_or_else(|| item.to_string(), str::to_owned),
         other => text_of(other),
     };
     match body.get("errors") {
-        Some(Json::Array(items)) if !items.is_empty() => {
+        Some(Value::Array(items)) if !items.is_empty() => {
             return Some(
                 items
                     .iter()
@@ -186,15 +152,15 @@ pub fn message_from_error_body(body: &Json) -> Option<String> {
                     .join("; "),
             );
         }
-        Some(Json::Array(_) | Json::Null) | None => {}
+        Some(Value::Array(_) | Value::Null) | None => {}
         Some(other) => return Some(item_message(other)),
     }
     if let Some(error) = body.get("error") {
         return match error {
-            Json::String(text) => Some(text.clone()),
+            Value::String(text) => Some(text.clone()),
             other => other
                 .get("message")
-                .and_then(Json::as_str)
+                .and_then(Value::as_str)
                 .map(str::to_owned),
         };
     }
@@ -207,7 +173,7 @@ pub fn message_from_error_body(body: &Json) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     #[test]
     fn messages_come_from_every_known_shape() {
@@ -225,40 +191,34 @@ mod tests {
         ];
         for (body, expected) in cases {
             assert_eq!(
-                message_from_error_body(&json::parse(body).unwrap()).as_deref(),
+                message_from_error_body(&serde_json::from_str(body).unwrap()).as_deref(),
                 Some(expected),
                 "{body}"
             );
         }
-        assert_eq!(
-            message_from_error_body(&json::parse(r#"{"data": {}}"#).unwrap()),
-            None
-        );
+        assert_eq!(message_from_error_body(&json!({"data": {}})), None);
     }
 
     #[test]
     fn object_without_message_is_shown_as_json() {
-        let errors: Errors = json::from_str(r#"[{"code": 7}]"#).unwrap();
+        let errors: Errors = serde_json::from_str(r#"[{"code": 7}]"#).unwrap();
         assert_eq!(errors.messages(), vec![r#"{"code":7}"#.to_string()]);
     }
 
     #[test]
     fn api_error_carries_both_shapes() {
-        let body = ApiError::new(
+        let body = serde_json::to_value(ApiError::new(
             "no such session",
             "invalid_request_error",
             "session_not_found",
-        )
-        .to_json();
-        assert_eq!(body.get("data"), Some(&Json::Null));
-        let errors = body.get("errors").and_then(Json::as_array).unwrap();
-        assert_eq!(
-            errors[0].get("message"),
-            Some(&Json::from("no such session"))
-        );
+        ))
+        .unwrap();
+        assert_eq!(body.get("data"), Some(&Value::Null));
+        let errors = body.get("errors").and_then(Value::as_array).unwrap();
+        assert_eq!(errors[0].get("message"), Some(&json!("no such session")));
         assert_eq!(
             body.get("error").and_then(|error| error.get("code")),
-            Some(&Json::from("session_not_found"))
+            Some(&json!("session_not_found"))
         );
         assert_eq!(
             message_from_error_body(&body).as_deref(),

@@ -12,18 +12,19 @@
 //! whatever was not understood is kept so that it can be shown and written
 //! back unchanged.
 //!
-//! The types convert to and from JSON through this crate's own codec,
-//! [`json`], not serde: the browser build stays small, and the app and the
-//! server read and write the wire the same way.
+//! The types are serde types; JSON this crate does not type is a
+//! `serde_json::Value`. Both sides read and write them with serde, so the
+//! app and the server agree on the wire by construction.
 
+mod app_config;
 mod envelope;
 mod errors;
 mod execute;
-pub mod json;
 mod nullable;
 mod sessions;
 pub mod timestamp;
 
+pub use app_config::AppConfig;
 pub use envelope::Envelope;
 pub use errors::{ApiError, ErrorItem, Errors, TogetherError};
 pub use execute::{
@@ -38,6 +39,12 @@ pub use sessions::{SessionInfo, SessionList, SessionListResponse};
 pub const EXECUTE_PATH: &str = "/tci/execute";
 /// Path of the session list endpoint, relative to an API base.
 pub const SESSIONS_PATH: &str = "/tci/sessions";
+
+/// The script the app puts at the end of every HTML-output frame: it tells
+/// the app the frame's height. A `srcdoc` frame inherits the page's
+/// Content-Security-Policy, so the server allows this script by its hash.
+pub const FRAME_SCRIPT: &str = "(function(){function s(){parent.postMessage(document.documentElement.scrollHeight,'*')}\
+new ResizeObserver(s).observe(document.body);s();})();";
 
 pub use errors::message_from_error_body;
 

@@ -1,11 +1,13 @@
-use crate::json::{FromJson, Json, ShapeError, ToJson};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A JSON member that may be absent, `null`, or hold a value.
 ///
 /// Together's responses use both an absent `errors` and `errors: null` for
 /// "no errors"; keeping the three states apart lets a response be written
-/// back exactly as it arrived. The owner of the member leaves it out when
-/// [`Nullable::is_absent`].
+/// back exactly as it arrived. The owner of the member marks it
+/// `#[serde(default = "Nullable::default", skip_serializing_if = "Nullable::is_absent")]`:
+/// absence is then the default, and an absent member stays out (the path
+/// keeps serde from asking for `T: Default`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Nullable<T> {
     #[default]
@@ -33,15 +35,17 @@ impl<T> From<Option<T>> for Nullable<T> {
     }
 }
 
-impl<T: ToJson> ToJson for Nullable<T> {
-    fn to_json(&self) -> Json {
-        self.as_ref().map_or(Json::Null, T::to_json)
+/// An absent member is skipped by its owner, so only `null` and a value are
+/// ever written here.
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_ref().serialize(serializer)
     }
 }
 
-/// Only reached for a member that is present; absence is the default.
-impl<T: FromJson> FromJson for Nullable<T> {
-    fn from_json(json: Json) -> Result<Self, ShapeError> {
-        Option::<T>::from_json(json).map(Nullable::from)
+/// Only reached for a member that is present; absence is the owner's default.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Nullable::from)
     }
 }

@@ -61,16 +61,12 @@ pub fn parse_micros(text: &str) -> Option<i64> {
 }
 
 /// The value of a short run of ASCII digits (nothing else, not even a
-/// sign); `None` otherwise. Folded by hand: the browser build then needs no
-/// general integer parser for it.
+/// sign); `None` otherwise.
 fn digits(text: &str) -> Option<i64> {
     if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
-    Some(
-        text.bytes()
-            .fold(0, |value, digit| value * 10 + i64::from(digit - b'0')),
-    )
+    text.parse().ok()
 }
 
 /// `2025-03-12T10:34:22.125248Z` for microseconds since the epoch.

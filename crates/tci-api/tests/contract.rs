@@ -2,29 +2,31 @@
 //! are lossless, and what we write validates against the OpenAPI schemas.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use serde_json::{Value, json};
-use tci_api::contract::{self, Schemas, to_serde};
-use tci_api::json::{self, FromJson, Json, Object, ToJson};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+use serde_json::{Map, Value, json};
+use tci_api::contract::{self, Schemas};
 use tci_api::{
     ApiError, ExecuteRequest, ExecuteResponse, FileEncoding, FileUpload, MimeBundle, Output,
     RichKind, SessionInfo, SessionList, SessionListResponse, timestamp,
 };
 
-fn parse_example<T: FromJson>(name: &str) -> T {
+fn parse_example<T: DeserializeOwned>(name: &str) -> T {
     let (_, text) = contract::examples()
         .into_iter()
         .find(|(file, _)| file == name)
         .unwrap_or_else(|| panic!("no example {name}"));
-    json::from_str(&text).unwrap()
+    serde_json::from_str(&text).unwrap()
 }
 
-/// Writes `value` and reads it back with serde_json, an independent reader.
-fn written<T: ToJson>(value: &T) -> Value {
-    to_serde(&value.to_json())
+/// `value` as written, read back as untyped JSON.
+fn written<T: Serialize>(value: &T) -> Value {
+    serde_json::from_str(&serde_json::to_string(value).unwrap()).unwrap()
 }
 
-fn object(text: &str) -> Object {
-    json::from_str(text).unwrap()
+fn object(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap()
 }
 
 #[test]
@@ -56,22 +58,13 @@ fn every_example_parses_and_round_trips_losslessly() {
     let examples = contract::examples();
     assert!(examples.len() >= 6, "examples found: {}", examples.len());
     for (name, text) in examples {
-        let original = json::parse(&text).unwrap();
+        let original: Value = serde_json::from_str(&text).unwrap();
         let again = if name.starts_with("sessions-") {
-            json::from_str::<SessionListResponse>(&text)
-                .unwrap()
-                .to_json()
+            written(&serde_json::from_str::<SessionListResponse>(&text).unwrap())
         } else {
-            json::from_str::<ExecuteResponse>(&text).unwrap().to_json()
+            written(&serde_json::from_str::<ExecuteResponse>(&text).unwrap())
         };
         assert_eq!(again, original, "{name} changed in a round trip");
-        // The same comparison by serde_json, which shares no code with ours.
-        let reference: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(
-            to_serde(&again),
-            reference,
-            "{name} changed in a round trip"
-        );
     }
 }
 
@@ -126,7 +119,7 @@ fn unknown_output_types_and_shapes_are_kept() {
         "errors": null,
         "request_id": "r1"
     }"#;
-    let parsed: ExecuteResponse = json::from_str(text).unwrap();
+    let parsed: ExecuteResponse = serde_json::from_str(text).unwrap();
     let outputs = &parsed.data.as_ref().unwrap().outputs;
     assert!(matches!(&outputs[0], Output::Unknown { kind, .. } if kind == "progress"));
     assert!(matches!(&outputs[1], Output::Unknown { kind, .. } if kind == "stdout"));
@@ -269,43 +262,55 @@ fn the_validator_rejects_what_breaks_the_schema() {
     );
 }
 
+/// The member a typed read fails at, named as the server's 422 names it.
+fn failure_at<T: DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
+    let reader = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize::<_, T>(reader)
+        .unwrap_err()
+        .to_string()
+}
+
 #[test]
 fn requests_parse_liberally_and_reject_clearly() {
-    let minimal: ExecuteRequest = json::from_str(r#"{"code": "1"}"#).unwrap();
+    let minimal: ExecuteRequest = serde_json::from_str(r#"{"code": "1"}"#).unwrap();
     assert_eq!(minimal, ExecuteRequest::python("1", None));
     let with_null: ExecuteRequest =
-        json::from_str(r#"{"code": "1", "session_id": null, "extra": [1]}"#).unwrap();
+        serde_json::from_str(r#"{"code": "1", "session_id": null, "extra": [1]}"#).unwrap();
     assert_eq!(with_null.session_id, None);
-    let ruby =
-        json::from_str::<ExecuteRequest>(r#"{"code": "1", "language": "ruby"}"#).unwrap_err();
-    assert_eq!(
-        ruby.to_string(),
-        "`language`: unknown variant `ruby`, expected `python`"
+    assert!(
+        failure_at::<ExecuteRequest>(r#"{"code": "1", "language": "ruby"}"#)
+            .starts_with("language: unknown variant `ruby`, expected `python`")
     );
-    let missing = json::from_str::<ExecuteRequest>(r#"{"language": "python"}"#).unwrap_err();
-    assert_eq!(missing.to_string(), "missing field `code`");
-    let wrong_type = json::from_str::<ExecuteRequest>(r#"{"code": 5}"#).unwrap_err();
-    assert_eq!(
-        wrong_type.to_string(),
-        "`code`: invalid type: expected a string, found a number"
+    assert!(
+        failure_at::<ExecuteRequest>(r#"{"language": "python"}"#)
+            .starts_with("missing field `code`")
     );
-    let nested = json::from_str::<ExecuteRequest>(
-        r#"{"code": "1", "files": [{"name": "a", "encoding": "string", "content": ""}, {"name": "b"}]}"#,
-    )
-    .unwrap_err();
-    assert_eq!(nested.to_string(), "`files[1]`: missing field `encoding`");
-    let twice = json::from_str::<ExecuteRequest>(r#"{"code": "1", "code": "2"}"#).unwrap_err();
-    assert_eq!(twice.to_string(), "duplicate field `code`");
-    assert!(matches!(
-        json::from_str::<ExecuteRequest>("{\"code\": "),
-        Err(json::Error::Syntax(_))
-    ));
-    assert!(matches!(
-        json::from_str::<ExecuteRequest>("[]"),
-        Err(json::Error::Shape(_))
-    ));
+    assert!(
+        failure_at::<ExecuteRequest>(r#"{"code": 5}"#)
+            .starts_with("code: invalid type: integer `5`, expected a string")
+    );
+    assert!(
+        failure_at::<ExecuteRequest>(
+            r#"{"code": "1", "files": [{"name": "a", "encoding": "string", "content": ""}, {"name": "b"}]}"#,
+        )
+        .starts_with("files[1]: missing field `encoding`")
+    );
+    assert!(
+        failure_at::<ExecuteRequest>(r#"{"code": "1", "code": "2"}"#)
+            .starts_with("duplicate field `code`")
+    );
+    // Malformed text and JSON of the wrong shape are told apart (the server
+    // answers 400 and 422).
+    let category = |text: &str| {
+        serde_json::from_str::<ExecuteRequest>(text)
+            .unwrap_err()
+            .classify()
+    };
+    assert_eq!(category("{\"code\": "), Category::Eof);
+    assert_eq!(category("{\"code\" 1}"), Category::Syntax);
+    assert_eq!(category("[]"), Category::Data);
     assert_eq!(
-        json::to_string(&minimal),
+        serde_json::to_string(&minimal).unwrap(),
         r#"{"code":"1","language":"python"}"#
     );
 }
@@ -317,13 +322,73 @@ fn responses_keep_absent_and_null_apart() {
         r#"{"data":null,"errors":null}"#,
         r#"{"errors":[]}"#,
     ] {
-        let parsed: ExecuteResponse = json::from_str(text).unwrap();
-        assert_eq!(json::to_string(&parsed), text);
+        let parsed: ExecuteResponse = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), text);
     }
-    let odd_errors: ExecuteResponse = json::from_str(r#"{"errors": {"why": 1}}"#).unwrap();
+    let odd_errors: ExecuteResponse = serde_json::from_str(r#"{"errors": {"why": 1}}"#).unwrap();
     assert_eq!(
         odd_errors.error_messages(),
         vec![r#"{"why":1}"#.to_string()]
     );
-    assert_eq!(Json::from("x"), json::parse(r#""x""#).unwrap());
+}
+
+#[test]
+fn hostile_nesting_is_refused_not_a_crash() {
+    // Far deeper than any stack could recurse. Where untyped JSON is kept
+    // (an unknown member, an output's data, an error entry) the read is
+    // refused; a request's unknown member is skipped without recursing.
+    let deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+    for text in [
+        format!(r#"{{"trace": {deep}}}"#),
+        format!(r#"{{"data": {{"outputs": [{{"type": "x", "data": {deep}}}]}}}}"#),
+        format!(r#"{{"errors": [{deep}]}}"#),
+    ] {
+        let error = serde_json::from_str::<ExecuteResponse>(&text).unwrap_err();
+        assert!(
+            error.to_string().starts_with("recursion limit exceeded"),
+            "{text:.40}: {error}"
+        );
+    }
+    let request: ExecuteRequest =
+        serde_json::from_str(&format!(r#"{{"code": "1", "extra": {deep}}}"#)).unwrap();
+    assert_eq!(request.code, "1");
+    // What a real response nests (a plot's JSON, say) still reads.
+    let nested = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    let text = format!(r#"{{"data": {{"outputs": [{{"type": "x", "data": {nested}}}]}}}}"#);
+    assert!(serde_json::from_str::<ExecuteResponse>(&text).is_ok());
+}
+
+#[test]
+fn strings_are_escaped_as_json_requires_and_read_back() {
+    let text =
+        "quote \" backslash \\ newline \n tab \t bell \u{7} esc \u{1b} nul \u{0} é 😀 \u{2028}";
+    let output = Output::stdout(text);
+    let written = serde_json::to_string(&output).unwrap();
+    assert!(
+        written.contains(
+            r#"quote \" backslash \\ newline \n tab \t bell \u0007 esc \u001b nul \u0000 é 😀"#
+        ),
+        "{written}"
+    );
+    assert_eq!(serde_json::from_str::<Output>(&written).unwrap(), output);
+    let escaped: Output =
+        serde_json::from_str(r#"{"type": "stdout", "data": "\u00e9\ud83d\ude00\/"}"#).unwrap();
+    assert_eq!(escaped, Output::stdout("é😀/"));
+    assert!(serde_json::from_str::<Output>(r#"{"type": "stdout", "data": "\ud83d"}"#).is_err());
+}
+
+#[test]
+fn members_keep_their_order() {
+    // A JSON output is shown as Python wrote it, and what is written back
+    // keeps the order it arrived in.
+    let text = r#"{"data":{"session_id":"s","outputs":[{"type":"display_data","data":{"text/plain":"p","image/png":"iVBO","application/json":{"z":1,"a":2}}}],"zeta":1,"alpha":2},"errors":null,"y":1,"b":2}"#;
+    let parsed: ExecuteResponse = serde_json::from_str(text).unwrap();
+    let Output::Rich { bundle, .. } = &parsed.data.as_ref().unwrap().outputs[0] else {
+        panic!("display_data expected");
+    };
+    assert_eq!(
+        bundle.mime_types(),
+        ["text/plain", "image/png", "application/json"]
+    );
+    assert_eq!(serde_json::to_string(&parsed).unwrap(), text);
 }

@@ -14,14 +14,11 @@
 //!   browser reloading the page, the app in its HTTP cache.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed benchmark
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::RunningServer;
-use support::browser::{Browser, WAIT};
+use tci_testkit::RunningServer;
+use tci_testkit::browser::{Browser, WAIT};
 
 const RUNS: usize = 11;
 

@@ -15,10 +15,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
-use support::{RunningServer, process_status};
+use tci_testkit::{RunningServer, process_status};
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 

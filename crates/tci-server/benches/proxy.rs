@@ -6,9 +6,6 @@
 //! open by a slow upstream.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed benchmark
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -16,8 +13,8 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use support::stub_upstream::StubUpstream;
-use support::{RunningServer, process_status};
+use tci_testkit::stub_upstream::StubUpstream;
+use tci_testkit::{RunningServer, process_status};
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 

@@ -15,8 +15,11 @@ use tower::util::MapRequest;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{self, app_config::app_config, execute::execute, sessions::sessions};
+use crate::config::defaults;
 use crate::local::LocalBackend;
-use crate::middleware::{ApiGuard, auth::require_token, origin, paths::collapse_slashes};
+use crate::middleware::{
+    ApiGuard, auth::require_token, origin, paths::collapse_slashes, rate_limit,
+};
 use crate::proxy::Proxy;
 use crate::site;
 
@@ -70,11 +73,12 @@ pub struct Site {
 }
 
 impl Site {
+    /// The site with the flags' defaults around `dist`.
     pub fn new(dist: impl Into<PathBuf>) -> Self {
         Site {
             dist: dist.into(),
-            body_limit: 16 << 20,
-            frame_ancestors: "'self'".into(),
+            body_limit: defaults::BODY_LIMIT,
+            frame_ancestors: defaults::FRAME_ANCESTORS.into(),
         }
     }
 }
@@ -90,20 +94,27 @@ fn routes(state: AppState, site: &Site) -> Router {
         .route("/tci/sessions", get(sessions))
         .route("/tci/{*rest}", any(api::unknown_api_path))
         .method_not_allowed_fallback(api::method_not_allowed)
+        // The last layer runs first: the Origin check, then CORS (which
+        // answers preflights: they carry no token and are not counted), the
+        // rate limit, the token, and the body limit. A refused origin or an
+        // exhausted client costs nothing further.
         .layer(DefaultBodyLimit::max(site.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
-        // Outermost: a preflight carries no token, and a refused origin or
-        // an exhausted client should cost nothing further.
         .layer(middleware::from_fn_with_state(
             state.guard.clone(),
-            origin::guard,
+            rate_limit::limit,
+        ))
+        .layer(origin::cors())
+        .layer(middleware::from_fn_with_state(
+            state.guard.clone(),
+            origin::check_origin,
         ))
         .with_state(state.clone());
     Router::new()
         .nest("/v1", api.clone())
         .merge(api)
         .route("/v1/{*rest}", any(api::unknown_api_path))
-        .route("/config.json", {
+        .route(&format!("/{}", tci_api::AppConfig::FILE_NAME), {
             let embed_origins: Arc<[String]> = site
                 .frame_ancestors
                 .split_whitespace()

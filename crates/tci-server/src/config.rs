@@ -1,5 +1,10 @@
-//! Command-line flags and environment variables, with their defaults. The
-//! README's configuration table mirrors this file.
+//! Command-line flags and environment variables, with their defaults.
+//!
+//! Every default is a constant in [`defaults`]: clap shows and applies it,
+//! [`Site::new`](crate::app::Site::new) and [`LocalArgs::default`] (and so
+//! the tests' local backend) start from it, and a test checks the README's
+//! configuration table against clap's flags, environment variables and
+//! defaults.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,18 +12,45 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::app::Site;
 use crate::local::LocalConfig;
+use crate::middleware::{ApiGuard, RateLimiter};
+
+/// The default of every flag that has one.
+pub mod defaults {
+    use super::{Mode, SandboxChoice};
+
+    pub const BIND: &str = "127.0.0.1:8080";
+    pub const DIST: &str = "dist";
+    pub const BODY_LIMIT: usize = 16 << 20;
+    pub const RATE_PER_MINUTE: u32 = 120;
+    pub const CONCURRENT_PER_CLIENT: u32 = 4;
+    pub const FRAME_ANCESTORS: &str = "'self'";
+    pub const MODE: Mode = Mode::Auto;
+    pub const UPSTREAM: &str = "https://api.together.ai/v1";
+    pub const UPSTREAM_TIMEOUT: f64 = 600.0;
+    pub const PYTHON: &str = ".venv/bin/python";
+    pub const POOL_SIZE: usize = 2;
+    pub const MAX_SESSIONS: usize = 32;
+    pub const SESSION_MINUTES: f64 = 60.0;
+    pub const IDLE_MINUTES: f64 = 30.0;
+    pub const EXEC_TIMEOUT: f64 = 120.0;
+    pub const INTERRUPT_GRACE: f64 = 3.0;
+    pub const OUTPUT_CAP: usize = 1 << 20;
+    pub const MEMORY_MIB: u64 = 1024;
+    pub const SANDBOX: SandboxChoice = SandboxChoice::Auto;
+}
 
 #[derive(Clone, Debug, Parser)]
 #[command(name = "tci-server", version, about)]
 pub struct Config {
     /// Address to listen on. Anything but loopback exposes code execution to
     /// the network: pair it with --token.
-    #[arg(long, env = "TCI_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "TCI_BIND", default_value = defaults::BIND)]
     pub bind: SocketAddr,
 
     /// Folder of the built app (`trunk build --release` output).
-    #[arg(long, env = "TCI_DIST", default_value = "dist")]
+    #[arg(long, env = "TCI_DIST", default_value = defaults::DIST)]
     pub dist: PathBuf,
 
     /// Require `Authorization: Bearer <token>` on the /tci API.
@@ -26,7 +58,7 @@ pub struct Config {
     pub token: Option<String>,
 
     /// Largest request body accepted, in bytes (files are sent inline).
-    #[arg(long, env = "TCI_BODY_LIMIT", default_value_t = 16 << 20)]
+    #[arg(long, env = "TCI_BODY_LIMIT", default_value_t = defaults::BODY_LIMIT)]
     pub body_limit: usize,
 
     /// Web origins besides this server's own whose pages may call the API
@@ -35,11 +67,11 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
 
     /// Requests per minute one client may make to the API (0: no limit).
-    #[arg(long, env = "TCI_RATE_PER_MINUTE", default_value_t = 120)]
+    #[arg(long, env = "TCI_RATE_PER_MINUTE", default_value_t = defaults::RATE_PER_MINUTE)]
     pub rate_per_minute: u32,
 
     /// API requests one client may have in flight at once (0: no limit).
-    #[arg(long, env = "TCI_CONCURRENT_PER_CLIENT", default_value_t = 4)]
+    #[arg(long, env = "TCI_CONCURRENT_PER_CLIENT", default_value_t = defaults::CONCURRENT_PER_CLIENT)]
     pub concurrent_per_client: u32,
 
     /// Identify clients by the first X-Forwarded-For address (only behind a
@@ -49,12 +81,12 @@ pub struct Config {
 
     /// CSP `frame-ancestors` of the app: the pages allowed to embed it
     /// (e.g. `'self' https://docs.example.com`).
-    #[arg(long, env = "TCI_FRAME_ANCESTORS", default_value = "'self'")]
+    #[arg(long, env = "TCI_FRAME_ANCESTORS", default_value = defaults::FRAME_ANCESTORS)]
     pub frame_ancestors: String,
 
     /// `local` runs Python here; `proxy` forwards to --upstream with the
     /// server's key; `auto` is proxy when a key is configured, else local.
-    #[arg(long, env = "TCI_MODE", value_enum, default_value_t = Mode::Auto)]
+    #[arg(long, env = "TCI_MODE", value_enum, default_value_t = defaults::MODE)]
     pub mode: Mode,
 
     #[command(flatten)]
@@ -62,6 +94,26 @@ pub struct Config {
 
     #[command(flatten)]
     pub local: LocalArgs,
+}
+
+impl Config {
+    /// How the site around the API is served.
+    pub fn site(&self) -> Site {
+        Site {
+            dist: self.dist.clone(),
+            body_limit: self.body_limit,
+            frame_ancestors: self.frame_ancestors.clone(),
+        }
+    }
+
+    /// The Origin check and the rate limits in front of the API.
+    pub fn api_guard(&self) -> ApiGuard {
+        ApiGuard {
+            allowed_origins: self.allowed_origins.clone(),
+            limits: RateLimiter::new(self.rate_per_minute, self.concurrent_per_client),
+            trust_forwarded_for: self.trust_forwarded_for,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -75,11 +127,7 @@ pub enum Mode {
 #[derive(Clone, Debug, clap::Args)]
 pub struct ProxyArgs {
     /// The API that proxy mode forwards to.
-    #[arg(
-        long,
-        env = "TCI_UPSTREAM",
-        default_value = "https://api.together.ai/v1"
-    )]
+    #[arg(long, env = "TCI_UPSTREAM", default_value = defaults::UPSTREAM)]
     pub upstream: String,
 
     /// File holding the upstream API key (else TOGETHER_API_KEY is used).
@@ -87,7 +135,7 @@ pub struct ProxyArgs {
     pub key_file: Option<PathBuf>,
 
     /// Seconds an upstream exchange may take (executions can run minutes).
-    #[arg(long, env = "TCI_UPSTREAM_TIMEOUT", value_parser = non_negative, default_value_t = 600.0)]
+    #[arg(long, env = "TCI_UPSTREAM_TIMEOUT", value_parser = non_negative, default_value_t = defaults::UPSTREAM_TIMEOUT)]
     pub upstream_timeout: f64,
 }
 
@@ -110,7 +158,7 @@ impl ProxyArgs {
 pub struct LocalArgs {
     /// Python interpreter with IPython installed (the start script makes a
     /// virtualenv at .venv).
-    #[arg(long, env = "TCI_PYTHON", default_value = ".venv/bin/python")]
+    #[arg(long, env = "TCI_PYTHON", default_value = defaults::PYTHON)]
     pub python: PathBuf,
 
     /// Where session working directories are made (default: a fresh
@@ -119,42 +167,42 @@ pub struct LocalArgs {
     pub work_dir: Option<PathBuf>,
 
     /// Interpreters kept started and waiting for new sessions.
-    #[arg(long, env = "TCI_POOL_SIZE", default_value_t = 2)]
+    #[arg(long, env = "TCI_POOL_SIZE", default_value_t = defaults::POOL_SIZE)]
     pub pool_size: usize,
 
     /// Live sessions at most; a new session beyond it is refused with 503.
-    #[arg(long, env = "TCI_MAX_SESSIONS", default_value_t = 32)]
+    #[arg(long, env = "TCI_MAX_SESSIONS", default_value_t = defaults::MAX_SESSIONS)]
     pub max_sessions: usize,
 
     /// Minutes a session lives after it starts.
-    #[arg(long, env = "TCI_SESSION_MINUTES", value_parser = non_negative, default_value_t = 60.0)]
+    #[arg(long, env = "TCI_SESSION_MINUTES", value_parser = non_negative, default_value_t = defaults::SESSION_MINUTES)]
     pub session_minutes: f64,
 
     /// Minutes without an execution after which a session ends.
-    #[arg(long, env = "TCI_IDLE_MINUTES", value_parser = non_negative, default_value_t = 30.0)]
+    #[arg(long, env = "TCI_IDLE_MINUTES", value_parser = non_negative, default_value_t = defaults::IDLE_MINUTES)]
     pub idle_minutes: f64,
 
     /// Seconds one execution may run before it is interrupted.
-    #[arg(long, env = "TCI_EXEC_TIMEOUT", value_parser = non_negative, default_value_t = 120.0)]
+    #[arg(long, env = "TCI_EXEC_TIMEOUT", value_parser = non_negative, default_value_t = defaults::EXEC_TIMEOUT)]
     pub exec_timeout: f64,
 
     /// Seconds an interrupted execution gets to stop before its session is
     /// killed.
-    #[arg(long, env = "TCI_INTERRUPT_GRACE", value_parser = non_negative, default_value_t = 3.0)]
+    #[arg(long, env = "TCI_INTERRUPT_GRACE", value_parser = non_negative, default_value_t = defaults::INTERRUPT_GRACE)]
     pub interrupt_grace: f64,
 
     /// Bytes of output one execution may produce; the rest is dropped with
     /// a visible marker.
-    #[arg(long, env = "TCI_OUTPUT_CAP", default_value_t = 1 << 20)]
+    #[arg(long, env = "TCI_OUTPUT_CAP", default_value_t = defaults::OUTPUT_CAP)]
     pub output_cap: usize,
 
     /// Address-space limit of a session's Python process, in MiB (0: none).
-    #[arg(long, env = "TCI_MEMORY_MIB", default_value_t = 1024)]
+    #[arg(long, env = "TCI_MEMORY_MIB", default_value_t = defaults::MEMORY_MIB)]
     pub memory_mib: u64,
 
     /// Run sessions in bubblewrap (read-only root, no network, only their own
     /// folder writable): `auto` uses it when `bwrap` works, `on` requires it.
-    #[arg(long, env = "TCI_SANDBOX", value_enum, default_value_t = SandboxChoice::Auto)]
+    #[arg(long, env = "TCI_SANDBOX", value_enum, default_value_t = defaults::SANDBOX)]
     pub sandbox: SandboxChoice,
 }
 
@@ -163,6 +211,25 @@ pub enum SandboxChoice {
     Auto,
     On,
     Off,
+}
+
+impl Default for LocalArgs {
+    /// The flags' defaults, as `tci-server` with no flags would run.
+    fn default() -> Self {
+        LocalArgs {
+            python: defaults::PYTHON.into(),
+            work_dir: None,
+            pool_size: defaults::POOL_SIZE,
+            max_sessions: defaults::MAX_SESSIONS,
+            session_minutes: defaults::SESSION_MINUTES,
+            idle_minutes: defaults::IDLE_MINUTES,
+            exec_timeout: defaults::EXEC_TIMEOUT,
+            interrupt_grace: defaults::INTERRUPT_GRACE,
+            output_cap: defaults::OUTPUT_CAP,
+            memory_mib: defaults::MEMORY_MIB,
+            sandbox: defaults::SANDBOX,
+        }
+    }
 }
 
 impl LocalArgs {

@@ -16,10 +16,9 @@ pub mod site;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
-
-use std::time::Duration;
 
 use app::Backend;
 use config::{Config, Mode, SandboxChoice};
@@ -103,22 +102,11 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             if use_proxy { " and spend its key" } else { "" }
         );
     }
+    let site = config.site();
     let state = app::AppState {
         backend,
+        guard: Arc::new(config.api_guard()),
         token: config.token.map(Arc::from),
-        guard: Arc::new(middleware::ApiGuard {
-            allowed_origins: config.allowed_origins.clone(),
-            limits: middleware::RateLimiter::new(
-                config.rate_per_minute,
-                config.concurrent_per_client,
-            ),
-            trust_forwarded_for: config.trust_forwarded_for,
-        }),
-    };
-    let site = app::Site {
-        dist: config.dist.clone(),
-        body_limit: config.body_limit,
-        frame_ancestors: config.frame_ancestors.clone(),
     };
     let app = app::app(state, &site);
     axum::serve(
@@ -137,9 +125,9 @@ async fn start_local(
 ) -> Result<(LocalBackend, bool, Option<tempfile::TempDir>), ServerError> {
     let sandbox = match config.local.sandbox {
         SandboxChoice::Off => false,
-        SandboxChoice::Auto => bubblewrap_works().is_ok(),
+        SandboxChoice::Auto => local::sandbox::works().is_ok(),
         SandboxChoice::On => {
-            bubblewrap_works().map_err(ServerError::Sandbox)?;
+            local::sandbox::works().map_err(ServerError::Sandbox)?;
             true
         }
     };
@@ -161,25 +149,6 @@ async fn start_local(
         .await
         .map_err(ServerError::Python)?;
     Ok((backend, sandbox, guard))
-}
-
-fn bubblewrap_works() -> Result<(), String> {
-    let output = std::process::Command::new("bwrap")
-        .args([
-            "--ro-bind",
-            "/",
-            "/",
-            "--unshare-net",
-            "--die-with-parent",
-            "true",
-        ])
-        .output()
-        .map_err(|error| format!("bwrap: {error}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
-    }
 }
 
 async fn shutdown_signal() {

@@ -13,8 +13,6 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tci_api::ApiError;
 
-use crate::api::wire::WireJson;
-
 /// The upstream key. Its `Debug` never shows it, so it cannot reach a log.
 #[derive(Clone)]
 pub struct ApiKey(String);
@@ -123,7 +121,7 @@ fn failure(error: &reqwest::Error) -> Response {
     tracing::warn!(%error, %status, "upstream request failed");
     (
         status,
-        WireJson(ApiError::new(message, "server_error", code)),
+        axum::Json(ApiError::new(message, "server_error", code)),
     )
         .into_response()
 }

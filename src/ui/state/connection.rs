@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
+use tci_api::AppConfig;
+
 use crate::model::backend_kind::{self, BackendKind};
-use crate::model::settings::{self, Backend, ServerConfig};
+use crate::model::settings::{self, Backend};
 use crate::model::storage_keys;
 use crate::ui::browser;
 
@@ -12,7 +14,7 @@ use crate::ui::browser;
 pub struct Connection {
     /// `None` until `config.json` has been asked.
     backend: RwSignal<Option<Backend>>,
-    server: RwSignal<Option<ServerConfig>>,
+    server: RwSignal<Option<AppConfig>>,
     key: RwSignal<String>,
 }
 
@@ -65,7 +67,7 @@ impl Connection {
     /// Where the API is, now that `config.json` (`server`) has been asked:
     /// `user_api_base` (a widget's `api` option, or the user's own base
     /// from Settings) wins over the server's.
-    pub fn settle(&self, server: Option<ServerConfig>, user_api_base: Option<&str>) {
+    pub fn settle(&self, server: Option<AppConfig>, user_api_base: Option<&str>) {
         self.backend
             .set(Some(settings::resolve(server.as_ref(), user_api_base)));
         self.server.set(server);

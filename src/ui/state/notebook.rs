@@ -93,8 +93,8 @@ impl Notebook {
     /// waiting for them; stops at the first that could not run, then
     /// refreshes the session's status line.
     ///
-    /// The one place that awaits [`Notebook::run`]: each caller of an
-    /// async fn gets its own copy of it in the wasm.
+    /// The one place that awaits [`Notebook::run`], so submit, re-run and
+    /// replay share one way of running cells.
     pub fn run_in_turn(self, codes: Vec<String>) {
         spawn_local(async move {
             for code in codes {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use tci_api::AppConfig;
 
 use crate::app::AppState;
 
@@ -13,11 +14,11 @@ use crate::app::AppState;
 /// an embedded app talks by `postMessage` only with those (it keeps the exact
 /// origins of the list and drops keywords and wildcards).
 pub async fn app_config(state: AppState, embed_origins: Arc<[String]>) -> Response {
-    let body = Json(serde_json::json!({
-        "apiBase": "/v1",
-        "keyRequired": state.token.is_some(),
-        "backend": state.backend.name(),
-        "embedOrigins": &*embed_origins,
-    }));
+    let body = Json(AppConfig {
+        api_base: "/v1".into(),
+        key_required: state.token.is_some(),
+        backend: Some(state.backend.name().into()),
+        embed_origins: embed_origins.to_vec(),
+    });
     ([(header::CACHE_CONTROL, "no-cache")], body).into_response()
 }

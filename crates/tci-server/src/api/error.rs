@@ -2,11 +2,12 @@
 //! returns is JSON in Together's shapes (see `tci_api::ApiError`). Details of
 //! server-side failures are logged, never sent to the client.
 
+use axum::Json;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tci_api::ApiError;
 
-use crate::api::wire::WireJson;
 use crate::local::ExecuteError;
 
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +103,43 @@ impl ApiFailure {
     }
 }
 
+/// axum's reading of a JSON body: malformed text is 400 (`invalid_json`),
+/// JSON of the wrong shape 422 (`invalid_request`), with serde's message
+/// naming the member (`files[1]: missing field `encoding``).
+impl From<JsonRejection> for ApiFailure {
+    fn from(rejection: JsonRejection) -> Self {
+        // The rejection's source is serde's error without axum's preamble.
+        let detail = |error: &dyn std::error::Error| {
+            error
+                .source()
+                .map_or_else(|| error.to_string(), ToString::to_string)
+        };
+        match rejection {
+            JsonRejection::JsonSyntaxError(error) => ApiFailure::BadRequest(format!(
+                "request body is not valid JSON: {}",
+                detail(&error)
+            )),
+            JsonRejection::JsonDataError(error) => {
+                ApiFailure::Unprocessable(format!("invalid request body: {}", detail(&error)))
+            }
+            JsonRejection::BytesRejection(error) => error.into(),
+            // Content-Type is not checked (`Json::from_bytes`); kept total.
+            other => ApiFailure::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// Reading the body failed: over the size limit, or the connection broke.
+impl From<BytesRejection> for ApiFailure {
+    fn from(rejection: BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiFailure::TooLarge
+        } else {
+            ApiFailure::BadRequest(rejection.body_text())
+        }
+    }
+}
+
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
         let (status, kind, code) = self.parts();
@@ -116,7 +154,7 @@ impl IntoResponse for ApiFailure {
             }
             other => other.to_string(),
         };
-        let mut response = (status, WireJson(ApiError::new(message, kind, code))).into_response();
+        let mut response = (status, Json(ApiError::new(message, kind, code))).into_response();
         if let ApiFailure::RateLimited(seconds) = &self
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {

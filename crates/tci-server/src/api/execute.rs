@@ -1,5 +1,6 @@
 //! `POST /tci/execute`: run code in a session here, or forward it upstream.
 
+use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
@@ -7,7 +8,7 @@ use base64::Engine;
 use tci_api::{EXECUTE_PATH, ExecuteRequest, ExecuteResponse, FileEncoding};
 
 use super::error::ApiFailure;
-use super::wire::{JsonBody, WireJson, body_bytes};
+use super::wire::{JsonBody, body_bytes};
 use crate::app::{AppState, Backend};
 use crate::local::{Execution, LocalBackend, SessionFile};
 
@@ -34,7 +35,7 @@ pub async fn execute(
 async fn execute_locally(
     backend: &LocalBackend,
     request: ExecuteRequest,
-) -> Result<WireJson<ExecuteResponse>, ApiFailure> {
+) -> Result<Json<ExecuteResponse>, ApiFailure> {
     let files = request
         .files
         .unwrap_or_default()
@@ -64,7 +65,7 @@ async fn execute_locally(
             files,
         })
         .await?;
-    Ok(WireJson(ExecuteResponse::success(
+    Ok(Json(ExecuteResponse::success(
         executed.session_id,
         executed.outputs,
     )))

@@ -1,12 +1,12 @@
 //! `GET /tci/sessions`: the live sessions here, or the upstream's list.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use tci_api::{Nullable, SESSIONS_PATH, SessionInfo, SessionList, SessionListResponse, timestamp};
 
-use super::wire::WireJson;
 use crate::app::{AppState, Backend};
 use crate::local::SessionSummary;
 
@@ -14,7 +14,7 @@ pub async fn sessions(State(state): State<AppState>) -> Response {
     match &state.backend {
         Backend::Local(local) => {
             let sessions = local.sessions().into_iter().map(session_info).collect();
-            WireJson(SessionListResponse {
+            Json(SessionListResponse {
                 data: Nullable::Value(SessionList { sessions }),
                 ..Default::default()
             })

@@ -1,12 +1,11 @@
-//! Request and response bodies in the TCI wire types, read and written with
-//! tci-api's JSON codec (the same one the app uses), so the server needs no
-//! second description of the wire.
+//! Request bodies in the TCI wire types, read through serde with axum's
+//! JSON parser; every rejection becomes the server's [`ApiFailure`].
+//! Responses are plain `axum::Json` of the same types.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use tci_api::json::{self, FromJson, ToJson};
+use serde::de::DeserializeOwned;
 
 use crate::api::error::ApiFailure;
 
@@ -16,54 +15,130 @@ use crate::api::error::ApiFailure;
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
-impl<S: Send + Sync, T: FromJson> FromRequest<S> for JsonBody<T> {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiFailure;
 
     async fn from_request(request: Request, _: &S) -> Result<Self, ApiFailure> {
         let bytes = body_bytes(request).await?;
-        let text = std::str::from_utf8(&bytes).map_err(|error| {
-            ApiFailure::BadRequest(format!(
-                "request body is not valid JSON: not UTF-8 ({error})"
-            ))
-        })?;
-        match json::from_str(text) {
-            Ok(value) => Ok(JsonBody(value)),
-            Err(json::Error::Syntax(error)) => Err(ApiFailure::BadRequest(format!(
-                "request body is not valid JSON: {error}"
-            ))),
-            Err(json::Error::Shape(error)) => Err(ApiFailure::Unprocessable(format!(
-                "invalid request body: {error}"
-            ))),
-        }
+        let Json(value) = Json::from_bytes(&bytes)?;
+        Ok(JsonBody(value))
     }
 }
 
 /// The body, within the router's size limit (413 beyond it).
 pub async fn body_bytes(request: Request) -> Result<Bytes, ApiFailure> {
-    Bytes::from_request(request, &())
-        .await
-        .map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiFailure::TooLarge
-            } else {
-                ApiFailure::BadRequest(rejection.body_text())
-            }
-        })
+    Ok(Bytes::from_request(request, &()).await?)
 }
 
-/// A response body of a wire type, as compact JSON.
-#[derive(Debug)]
-pub struct WireJson<T>(pub T);
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::DefaultBodyLimit;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use http_body_util::BodyExt;
+    use serde_json::Value;
+    use tci_api::ExecuteRequest;
+    use tower::ServiceExt;
 
-impl<T: ToJson> IntoResponse for WireJson<T> {
-    fn into_response(self) -> Response {
+    use super::*;
+
+    /// What a route reading an `ExecuteRequest` answers `body` with: its
+    /// status, the error's `code` and message (the status alone on success).
+    async fn answer(body: impl Into<Body>) -> (StatusCode, String, String) {
+        let app = Router::new()
+            .route(
+                "/",
+                post(|JsonBody(request): JsonBody<ExecuteRequest>| async move { request.code }),
+            )
+            .layer(DefaultBodyLimit::max(1_000));
+        // No Content-Type: the body is read as JSON regardless.
+        let request = Request::post("/").body(body.into()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        if status.is_success() {
+            return (
+                status,
+                String::new(),
+                String::from_utf8_lossy(&bytes).into(),
+            );
+        }
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["errors"][0]["code"], body["error"]["code"], "{body}");
+        let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
         (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            self.0.to_json().compact(),
+            status,
+            text(&body["error"]["code"]),
+            text(&body["error"]["message"]),
         )
-            .into_response()
+    }
+
+    #[tokio::test]
+    async fn json_rejections_keep_the_documented_statuses_and_codes() {
+        let cases: [(Body, StatusCode, &str, &str); 8] = [
+            (
+                "{not json".into(),
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                "request body is not valid JSON: key must be a string",
+            ),
+            (
+                "".into(),
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                "request body is not valid JSON: EOF",
+            ),
+            (
+                r#"{"code": "1"} trailing"#.into(),
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                "trailing characters",
+            ),
+            (
+                b"{\"code\": \"\xff\"}".to_vec().into(),
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                "not valid JSON",
+            ),
+            (
+                r#"{"language": "python"}"#.into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                "invalid request body: missing field `code`",
+            ),
+            (
+                r#"{"code": "1", "language": "ruby"}"#.into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                "invalid request body: language: unknown variant `ruby`, expected `python`",
+            ),
+            (
+                r#"{"code": "1", "files": [{"name": "a"}]}"#.into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                "invalid request body: files[0]: missing field `encoding`",
+            ),
+            (
+                format!(r#"{{"code": "{}"}}"#, "x".repeat(2_000)).into(),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_too_large",
+                "larger than this server accepts",
+            ),
+        ];
+        for (body, status, code, message) in cases {
+            let answered = answer(body).await;
+            assert_eq!(
+                (answered.0, answered.1.as_str()),
+                (status, code),
+                "{message}"
+            );
+            assert!(answered.2.contains(message), "{:?}: {message}", answered.2);
+        }
+        assert_eq!(
+            answer(r#"{"code": "print(1)"}"#).await,
+            (StatusCode::OK, String::new(), "print(1)".into())
+        );
     }
 }

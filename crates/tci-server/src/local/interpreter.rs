@@ -15,11 +15,12 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 use serde::Deserialize;
 use tci_api::Output;
-use tci_api::json::{self, Object};
 use tokio::io::AsyncWriteExt;
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, LinesCodec};
+
+use super::sandbox;
 
 const DRIVER: &str = include_str!("../../python/driver.py");
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -80,11 +81,10 @@ struct Ready {
     pid: i32,
 }
 
-/// A reply's outputs are wire types, so they are read with the wire's
-/// codec; the rest of the pipe protocol is this server's own (serde).
-fn reply_outputs(line: &str) -> Result<Vec<Output>, json::Error> {
-    let mut reply: Object = json::from_str(line)?;
-    reply.take_required("outputs").map_err(json::Error::Shape)
+/// A finished execution's reply: its outputs, already in the wire's shape.
+#[derive(Deserialize)]
+struct Reply {
+    outputs: Vec<Output>,
 }
 
 impl Interpreter {
@@ -205,8 +205,8 @@ impl Interpreter {
 
     async fn outcome(&mut self, reply: Option<Result<String, String>>) -> RunOutcome {
         match reply {
-            Some(Ok(line)) => match reply_outputs(&line) {
-                Ok(outputs) => RunOutcome::Finished(outputs),
+            Some(Ok(line)) => match serde_json::from_str::<Reply>(&line) {
+                Ok(Reply { outputs }) => RunOutcome::Finished(outputs),
                 Err(error) => {
                     tracing::warn!(%error, "unreadable reply from the Python driver");
                     self.kill();
@@ -271,10 +271,8 @@ impl Launch {
         let mut command = match &self.sandbox_cache {
             None => Command::new(&self.python),
             Some(_) => {
-                let mut bwrap = Command::new("bwrap");
-                bwrap
-                    .args(sandbox_args(dir, &self.cache_dir))
-                    .arg(&self.python);
+                let mut bwrap = Command::from(sandbox::command(dir, &self.cache_dir));
+                bwrap.arg(&self.python);
                 bwrap
             }
         };
@@ -306,32 +304,4 @@ impl Launch {
         }
         command
     }
-}
-
-/// bubblewrap arguments: the whole file system read-only (no tmpfs over
-/// /tmp: the interpreter itself may live there), no network, and only the
-/// session folder (and shared caches) writable. Temporary files go to the
-/// session's own `.tmp` through TMPDIR.
-pub fn sandbox_args(dir: &Path, cache_dir: &Path) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = [
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--unshare-net",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--die-with-parent",
-    ]
-    .into_iter()
-    .map(Into::into)
-    .collect();
-    for writable in [cache_dir, dir] {
-        args.extend(["--bind".into(), writable.into(), writable.into()]);
-    }
-    args.extend(["--chdir".into(), dir.into()]);
-    args
 }

@@ -1,27 +1,58 @@
-//! What stands before the `/tci` API of a public deployment: which web
-//! origins may call it (CORS, and an Origin check, since a browser sends a
-//! cross-site POST before any CORS check could stop it), and how much one
-//! client may ask for (requests per minute and executions at once).
+//! Which web origins may call the API. A browser sends a simple cross-site
+//! POST before any CORS check could stop it, so an Origin that is neither
+//! the server's own nor in `--allowed-origins` is refused with 403 here;
+//! the origins that pass get CORS answers from tower-http's layer.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use super::rate_limit::RateLimiter;
+use super::ApiGuard;
 use crate::api::ApiFailure;
 
-#[derive(Debug, Default)]
-pub struct ApiGuard {
-    /// Origins besides the server's own; `*` allows any.
-    pub allowed_origins: Vec<String>,
-    pub limits: Option<RateLimiter>,
-    /// Behind a reverse proxy the peer is the proxy: use the first address
-    /// of X-Forwarded-For instead.
-    pub trust_forwarded_for: bool,
+/// The Origin check, outside [`cors`]: a refused origin costs nothing
+/// further, a preflight included.
+pub async fn check_origin(
+    State(guard): State<Arc<ApiGuard>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(origin) = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|origin| origin.to_str().ok())
+        && !guard.origin_allowed(origin, request.headers())
+    {
+        return ApiFailure::Forbidden(format!(
+            "web pages from {origin} may not use this API (see --allowed-origins)"
+        ))
+        .into_response();
+    }
+    let preflight = request.method() == Method::OPTIONS;
+    let mut response = next.run(request).await;
+    // tower-http answers a preflight with 200 and no body; this server has
+    // always said 204 No Content.
+    if preflight && response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+    }
+    response
+}
+
+/// CORS for the API: preflights are answered here (before the rate limit
+/// and the token, which a preflight does not carry), and every answer names
+/// the request's origin, which [`check_origin`] has already let through.
+pub fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
 }
 
 impl ApiGuard {
@@ -40,88 +71,12 @@ impl ApiGuard {
                 .iter()
                 .any(|allowed| allowed == "*" || allowed.trim_end_matches('/') == origin)
     }
-
-    fn client(&self, request: &Request) -> String {
-        if self.trust_forwarded_for
-            && let Some(first) = request
-                .headers()
-                .get("x-forwarded-for")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.split(',').next())
-        {
-            return first.trim().to_owned();
-        }
-        request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
-    }
-}
-
-/// The middleware on the API routes.
-pub async fn guard(State(guard): State<Arc<ApiGuard>>, request: Request, next: Next) -> Response {
-    let origin = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|origin| origin.to_str().ok())
-        .map(str::to_owned);
-    if let Some(origin) = &origin
-        && !guard.origin_allowed(origin, request.headers())
-    {
-        return ApiFailure::Forbidden(format!(
-            "web pages from {origin} may not use this API (see --allowed-origins)"
-        ))
-        .into_response();
-    }
-    if request.method() == Method::OPTIONS {
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        add_cors(response.headers_mut(), origin.as_deref(), true);
-        return response;
-    }
-    let _permit = match &guard.limits {
-        Some(limits) => match limits.admit(&guard.client(&request)) {
-            Ok(permit) => Some(permit),
-            Err(wait) => {
-                let mut response = ApiFailure::RateLimited(wait.as_secs().max(1)).into_response();
-                add_cors(response.headers_mut(), origin.as_deref(), false);
-                return response;
-            }
-        },
-        None => None,
-    };
-    let mut response = next.run(request).await;
-    add_cors(response.headers_mut(), origin.as_deref(), false);
-    response
-}
-
-fn add_cors(headers: &mut HeaderMap, origin: Option<&str>, preflight: bool) {
-    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-    let Some(origin) = origin.and_then(|origin| HeaderValue::from_str(origin).ok()) else {
-        return;
-    };
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after"),
-    );
-    if preflight {
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, OPTIONS"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("authorization, content-type"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     #[test]

@@ -1,9 +1,59 @@
 //! Per-client limits on the API: requests per minute (a token bucket) and
-//! requests in flight at once.
+//! requests in flight at once, both refused with 429 and `Retry-After`.
+//!
+//! Hand-written rather than `governor`: governor limits arrivals only (its
+//! GCRA is this token bucket), not requests in flight, and tower's
+//! `ConcurrencyLimit` is one limit for everyone that makes requests wait
+//! instead of refusing them. With governor the per-client in-flight map,
+//! its permits and its clean-up would all stay, beside a second map per
+//! client that had to agree with it (a request refused for concurrency must
+//! not spend a token); what it would replace is the ten lines of the bucket.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::ApiGuard;
+use crate::api::ApiFailure;
+
+/// The middleware: inside the CORS layer, so a 429 carries CORS headers
+/// and a preflight is never counted.
+pub async fn limit(State(guard): State<Arc<ApiGuard>>, request: Request, next: Next) -> Response {
+    let Some(limits) = &guard.limits else {
+        return next.run(request).await;
+    };
+    match limits.admit(&guard.client(&request)) {
+        Ok(permit) => {
+            let response = next.run(request).await;
+            drop(permit);
+            response
+        }
+        Err(wait) => ApiFailure::RateLimited(wait.as_secs().max(1)).into_response(),
+    }
+}
+
+impl ApiGuard {
+    fn client(&self, request: &Request) -> String {
+        if self.trust_forwarded_for
+            && let Some(first) = request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(',').next())
+        {
+            return first.trim().to_owned();
+        }
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+    }
+}
 
 /// Per-client limits: a token bucket of `per_minute` requests and at most
 /// `concurrent` requests in flight. Zero turns a limit off.

@@ -10,12 +10,7 @@ use std::time::SystemTime;
 use axum::http::HeaderValue;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-
-/// The script the app puts in every HTML-output iframe (`FRAME_SCRIPT` in
-/// `src/ui/output.rs`; a test keeps the two equal). A `srcdoc` frame inherits
-/// this page's policy, so the script runs only if its hash is allowed here.
-pub const FRAME_SCRIPT: &str = "(function(){function s(){parent.postMessage(document.documentElement.scrollHeight,'*')}\
-new ResizeObserver(s).observe(document.body);s();})();";
+use tci_api::FRAME_SCRIPT;
 
 /// The Content-Security-Policy, kept in step with `index.html`: trunk's
 /// inline loader names the hashed files, so every build changes its hash,

@@ -11,8 +11,6 @@
 
 mod csp;
 
-pub use csp::FRAME_SCRIPT;
-
 use std::sync::Arc;
 
 use axum::Router;

@@ -24,7 +24,7 @@ pub struct Recorded {
     pub body: String,
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct StubUpstream {
     pub received: Arc<Mutex<Vec<Recorded>>>,
     sessions: Arc<Mutex<HashMap<String, HashMap<String, String>>>>,

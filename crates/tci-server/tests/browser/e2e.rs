@@ -1,15 +1,12 @@
 //! End to end: the release build of the app, served by the real tci-server
 //! binary with its local Python backend, driven in headless Chromium through
 //! chromedriver. Needs `trunk build --release` first (the test command does).
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use std::time::Duration;
 
 use fantoccini::Locator;
-use support::browser::{Browser, WAIT};
-use support::{RunningServer, workspace_root};
+use tci_testkit::browser::{Browser, WAIT};
+use tci_testkit::{RunningServer, workspace_root};
 
 #[tokio::test]
 async fn the_page_renders_and_its_wasm_runs() {
@@ -180,7 +177,15 @@ const ESCAPE: &str = "\u{E00C}";
 const ARROW_UP: &str = "\u{E013}";
 const RELEASE_MODIFIERS: &str = "\u{E000}";
 
-impl Browser {
+/// What these tests read from and do to the app's page.
+trait AppPage {
+    async fn eval_string(&self, script: &str) -> String;
+    async fn set_api_base(&self, base: &str);
+    async fn editor_value(&self) -> String;
+    async fn active_test_id(&self) -> String;
+}
+
+impl AppPage for Browser {
     /// A string the page computes.
     async fn eval_string(&self, script: &str) -> String {
         let value = self.client.execute(script, vec![]).await.unwrap();
@@ -269,13 +274,22 @@ async fn stop_marks_the_cell_and_keeps_the_session() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&server.url).await;
     assert_eq!(browser.run("x = 42").await, "ok");
-    browser.set_code("import time\ntime.sleep(3)").await;
+    browser.set_code("import time\ntime.sleep(6)").await;
     browser.click("[data-testid=run]").await;
     browser
         .wait_for("[data-testid=cell][data-status=running]")
         .await;
     browser.click("[data-testid=stop]").await;
+    let stopped = std::time::Instant::now();
     assert_eq!(browser.wait_settled(2).await, "stopped");
+    // Stop aborts the request itself (Run is enabled again once the
+    // request has ended), long before the six seconds the code sleeps.
+    browser.wait_for("[data-testid=run]:not([disabled])").await;
+    assert!(
+        stopped.elapsed() < Duration::from_secs(3),
+        "the request outlived Stop by {:?}",
+        stopped.elapsed()
+    );
     assert!(
         browser
             .last_cell_text()
@@ -290,7 +304,7 @@ async fn stop_marks_the_cell_and_keeps_the_session() {
 
 #[tokio::test]
 async fn the_app_runs_the_example_through_the_proxy() {
-    let (stub, upstream) = support::stub_upstream::StubUpstream::start().await;
+    let (stub, upstream) = tci_testkit::stub_upstream::StubUpstream::start().await;
     let server = RunningServer::start_with_env(
         &["--mode", "proxy", "--upstream", &upstream],
         &[("TOGETHER_API_KEY", "proxy-held-key")],
@@ -319,7 +333,7 @@ async fn a_static_build_under_a_sub_path_calls_the_api_directly_with_the_users_k
         build.join("index.html").exists(),
         "run `trunk build --release --public-url /play/ --dist target/dist-subpath` first (the test command does)"
     );
-    let (stub, upstream) = support::stub_upstream::StubUpstream::start().await;
+    let (stub, upstream) = tci_testkit::stub_upstream::StubUpstream::start().await;
     let page = static_host(build, "/play").await;
     let browser = Browser::open(&page).await;
     // No config.json on a static host: the app asks for a key.

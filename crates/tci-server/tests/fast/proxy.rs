@@ -1,17 +1,14 @@
 //! Proxy mode over real HTTP: the router in front of a stub upstream that
 //! records what it receives.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::stub_upstream::StubUpstream;
-use support::workspace_root;
 use tci_server::app::{AppState, Backend, Site, app};
 use tci_server::middleware::{ApiGuard, RateLimiter};
 use tci_server::proxy::{ApiKey, Proxy};
+use tci_testkit::stub_upstream::StubUpstream;
+use tci_testkit::workspace_root;
 
 const SERVER_KEY: &str = "server-key-123";
 
@@ -204,7 +201,7 @@ async fn an_unreachable_upstream_is_a_502_and_a_slow_one_a_504_never_retried() {
     let (code, body) = json_of(response).await;
     assert_eq!(code, 502);
     assert_eq!(body["error"]["code"], "upstream_unreachable");
-    support::schemas().assert_valid("ExecuteResponse", &body);
+    tci_testkit::schemas().assert_valid("ExecuteResponse", &body);
 
     let (stub, upstream) = StubUpstream::start().await;
     let proxy = start_proxy(&upstream, Duration::from_millis(500), 1 << 20).await;
@@ -385,4 +382,38 @@ async fn concurrent_executes_per_client_are_capped() {
     ];
     statuses.sort();
     assert_eq!(statuses, [200, 200, 429]);
+}
+
+#[tokio::test]
+async fn an_allowed_page_can_read_a_rate_limit_and_its_retry_after() {
+    let (_stub, upstream) = StubUpstream::start().await;
+    let guard = ApiGuard {
+        allowed_origins: vec!["https://docs.example.com".into()],
+        limits: RateLimiter::new(1, 0),
+        ..ApiGuard::default()
+    };
+    let proxy = start_guarded_proxy(&upstream, Duration::from_secs(30), 1 << 20, guard).await;
+    let send = || {
+        client()
+            .post(format!("{proxy}v1/tci/execute"))
+            .header("origin", "https://docs.example.com")
+            .json(&json!({"code": "1"}))
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 200);
+    let limited = send().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let headers = limited.headers();
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://docs.example.com"
+    );
+    assert!(
+        headers["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("retry-after"),
+        "{headers:?}"
+    );
+    assert!(headers.contains_key("retry-after"));
 }

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 //! The static side of the server: precompressed files chosen by
 //! Accept-Encoding, cache headers by content hash, the SPA fallback, and the
 //! security headers with a Content-Security-Policy built from `index.html`.
@@ -122,43 +121,6 @@ fn directives(policy: &str) -> BTreeMap<String, Vec<String>> {
         );
     }
     map
-}
-
-/// `FRAME_SCRIPT` as the app defines it, read from the app's source: the
-/// Rust string literal after `const FRAME_SCRIPT: &str = `, unescaped.
-fn apps_frame_script() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/ui/output.rs");
-    let source = std::fs::read_to_string(&path).unwrap();
-    let start = source
-        .find("const FRAME_SCRIPT: &str = \"")
-        .expect("src/ui/output.rs defines FRAME_SCRIPT as a string literal")
-        + "const FRAME_SCRIPT: &str = \"".len();
-    let mut text = String::new();
-    let mut chars = source[start..].chars();
-    loop {
-        match chars.next().expect("the literal ends") {
-            '"' => return text,
-            '\\' => match chars.next().unwrap() {
-                // A line continuation: the newline and the next line's indent vanish.
-                '\n' => {
-                    let rest = chars.as_str().trim_start();
-                    chars = rest.chars();
-                }
-                'n' => text.push('\n'),
-                't' => text.push('\t'),
-                '"' => text.push('"'),
-                '\'' => text.push('\''),
-                '\\' => text.push('\\'),
-                other => panic!("escape \\{other} in FRAME_SCRIPT is not handled here"),
-            },
-            other => text.push(other),
-        }
-    }
-}
-
-#[tokio::test]
-async fn the_frame_script_is_the_apps() {
-    assert_eq!(site::FRAME_SCRIPT, apps_frame_script());
 }
 
 #[tokio::test]
@@ -306,7 +268,7 @@ async fn the_policy_allows_the_app_and_nothing_more() {
                 "'self'".to_owned(),
                 "'wasm-unsafe-eval'".to_owned(),
                 sha256_source(LOADER),
-                sha256_source(&apps_frame_script()),
+                sha256_source(tci_api::FRAME_SCRIPT),
             ],
         ),
         ("style-src", vec!["'self'".into(), "'unsafe-inline'".into()]),
@@ -366,7 +328,7 @@ async fn the_policy_follows_a_rebuilt_index_html() {
     // The parser turns CRLF into LF before the browser hashes the text.
     assert!(policy.contains(&sha256_source(&rebuilt.replace("\r\n", "\n"))));
     assert!(!policy.contains(&sha256_source(LOADER)));
-    assert!(policy.contains(&sha256_source(site::FRAME_SCRIPT)));
+    assert!(policy.contains(&sha256_source(tci_api::FRAME_SCRIPT)));
 }
 
 #[tokio::test]
@@ -381,7 +343,7 @@ async fn a_dist_without_index_html_still_gets_a_policy() {
         [
             "'self'".to_owned(),
             "'wasm-unsafe-eval'".to_owned(),
-            sha256_source(site::FRAME_SCRIPT)
+            sha256_source(tci_api::FRAME_SCRIPT)
         ]
     );
 }

@@ -1,7 +1,9 @@
-//! Shared by the server's integration tests: a real local backend (real
-//! Python from the project's .venv), the router driven with `oneshot`, and
-//! every response checked against the OpenAPI schemas.
-#![allow(dead_code)]
+//! What tci-server's integration tests and benchmarks share: a real local
+//! backend (real Python from the project's .venv) behind the router driven
+//! with `oneshot`, every response checked against the OpenAPI schemas; the
+//! real binary on a free port; a stub of Together's API; headless Chromium.
+//! A dev-dependency only: none of it is built into the server.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 pub mod browser;
 mod request_log;
@@ -11,7 +13,6 @@ pub use request_log::RequestLog;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -19,6 +20,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tci_api::contract::Schemas;
 use tci_server::app::{App, AppState, Site, app};
+use tci_server::config::LocalArgs;
 use tci_server::local::{LocalBackend, LocalConfig};
 use tower::ServiceExt;
 
@@ -45,24 +47,19 @@ pub fn schemas() -> &'static Schemas {
     SCHEMAS.get_or_init(Schemas::load)
 }
 
+/// The server's own defaults, with the project's Python, no sandbox, and one
+/// interpreter kept waiting instead of two (tests start many backends at once).
 pub fn config(work_root: &Path) -> LocalConfig {
     LocalConfig {
         python: python(),
-        work_root: work_root.to_path_buf(),
         pool_size: 1,
-        max_sessions: 8,
-        session_lifetime: Duration::from_secs(3600),
-        idle_timeout: Duration::from_secs(1800),
-        exec_timeout: Duration::from_secs(60),
-        interrupt_grace: Duration::from_secs(2),
-        output_cap: 1 << 20,
-        memory_limit: Some(1 << 30),
-        sandbox: false,
+        ..LocalArgs::default().to_local_config(work_root.to_path_buf(), false)
     }
 }
 
 /// A server with a real local backend; its sessions live in a temporary
 /// folder removed with it.
+#[derive(Debug)]
 pub struct TestServer {
     pub router: App,
     pub backend: LocalBackend,
@@ -171,6 +168,7 @@ pub fn kinds(outputs: &[Value]) -> Vec<&str> {
 }
 
 /// The real `tci-server` binary on a free port, killed when dropped.
+#[derive(Debug)]
 pub struct RunningServer {
     pub url: String,
     child: std::process::Child,
@@ -204,7 +202,7 @@ impl RunningServer {
 
     fn spawn(args: &[&str], env: &[(&str, &str)], stderr: std::process::Stdio) -> Self {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        let mut child = std::process::Command::new(server_binary())
             .current_dir(workspace_root())
             .args(["--bind", "127.0.0.1:0"])
             .args(args)
@@ -231,6 +229,26 @@ impl RunningServer {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+}
+
+/// The `tci-server` binary that cargo built for the test or bench running
+/// now: cargo builds a package's binaries before its integration tests and
+/// benchmarks, into the folder above theirs (`target/<profile>/`).
+/// `CARGO_BIN_EXE_tci-server` would name it too, but only at the compile
+/// time of tci-server's own test crates, not of this one.
+pub fn server_binary() -> PathBuf {
+    let test = std::env::current_exe().unwrap();
+    let binary = test
+        .parent()
+        .and_then(Path::parent)
+        .map(|profile| profile.join("tci-server"))
+        .unwrap();
+    assert!(
+        binary.exists(),
+        "{} is missing: run the test through cargo, which builds it",
+        binary.display()
+    );
+    binary
 }
 
 /// A process's resident memory in KiB, and its parent, from /proc.

@@ -1,13 +1,10 @@
 //! Together's official Python SDKs, pointed at the real server binary,
 //! run Together's documented session-reuse example. The virtualenvs come
 //! from `scripts/python-env.sh` (the test command makes them).
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use std::process::Command;
 
-use support::{RunningServer, workspace_root};
+use tci_testkit::{RunningServer, workspace_root};
 
 fn run_example(venv: &str, method: &str) -> String {
     let python = workspace_root().join(venv).join("bin/python");

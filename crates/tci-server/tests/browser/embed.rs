@@ -3,16 +3,13 @@
 //! mode, all served by the real tci-server binary with its local Python
 //! backend and driven in headless Chromium. Needs `trunk build --release`
 //! first (the test command does).
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use serde_json::{Value, json};
-use support::RunningServer;
-use support::browser::{Browser, WAIT};
+use tci_testkit::RunningServer;
+use tci_testkit::browser::{Browser, WAIT};
 
 /// The widget frame that replaced the snippet with this id, once started.
 fn frame_css(id: &str) -> String {

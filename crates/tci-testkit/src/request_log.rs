@@ -16,7 +16,7 @@ pub struct RequestLog {
 impl RequestLog {
     /// Reads the server's stderr until it closes; lines that are not
     /// request starts are passed on to the test's stderr.
-    pub(super) fn read(stderr: ChildStderr) -> Self {
+    pub(crate) fn read(stderr: ChildStderr) -> Self {
         let log = RequestLog::default();
         let paths = log.paths.clone();
         std::thread::spawn(move || {

@@ -1,14 +1,11 @@
 //! Limits and faults of the local backend: timeouts, output and memory caps,
 //! crashes, the session cap, expiry and the sandbox.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde_json::json;
-use support::{TestServer, kinds, text_of};
+use tci_testkit::{TestServer, kinds, text_of};
 
 #[tokio::test]
 async fn a_timeout_interrupts_and_the_session_survives() {

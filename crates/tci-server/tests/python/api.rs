@@ -1,14 +1,11 @@
 //! The /tci API of the local backend, driven through the router with real
 //! Python sessions. Every response is validated against the OpenAPI schema.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
-use support::{TestServer, kinds, text_of};
 use tci_api::timestamp;
+use tci_testkit::{TestServer, kinds, text_of};
 
 #[tokio::test]
 async fn the_documented_session_reuse_example() {
@@ -201,44 +198,61 @@ async fn bad_requests_get_clear_4xx_errors() {
         (
             "{not json".to_owned(),
             StatusCode::BAD_REQUEST,
+            "invalid_json",
             "not valid JSON",
         ),
-        ("".to_owned(), StatusCode::BAD_REQUEST, "not valid JSON"),
+        (
+            "".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "not valid JSON",
+        ),
         (
             json!({"language": "python"}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "missing field `code`",
         ),
         (
             json!({"code": 5}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "invalid type",
         ),
         (
             json!({"code": "1", "language": "ruby"}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "unknown variant `ruby`",
         ),
         (
             json!({"code": "1", "files": [{"name": "a"}]}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "missing field",
         ),
         (
             json!({"code": "1", "files": [{"name": "a", "encoding": "base64", "content": "***"}]})
                 .to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
             "not valid base64",
         ),
         (
             json!({"code": "x".repeat(70_000)}).to_string(),
             StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
             "larger than",
         ),
     ];
-    for (body, expected, message) in cases {
+    for (body, expected, code, message) in cases {
         let (status, response) = server.post_raw("/v1/tci/execute", body.clone()).await;
         assert_eq!(status, expected, "{body:.80}: {response}");
+        assert_eq!(response["error"]["code"], code, "{body:.80}: {response}");
+        assert_eq!(
+            response["errors"][0]["code"], code,
+            "{body:.80}: {response}"
+        );
         let text = response["error"]["message"].as_str().unwrap();
         assert!(
             text.contains(message),
@@ -249,6 +263,7 @@ async fn bad_requests_get_clear_4xx_errors() {
         .post_raw("/v1/tci/execute", b"{\"code\": \"\xff\"}".to_vec())
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "not UTF-8: {response}");
+    assert_eq!(response["error"]["code"], "invalid_json", "{response}");
     let (status, body) = server
         .request(Request::get("/v1/tci/execute").body(Body::empty()).unwrap())
         .await;
@@ -257,6 +272,99 @@ async fn bad_requests_get_clear_4xx_errors() {
         .request(Request::get("/v1/models").body(Body::empty()).unwrap())
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The README's error table: each situation's status and `code`, with
+/// `Retry-After` on a 503 and `WWW-Authenticate` on a 401.
+#[tokio::test]
+async fn every_documented_error_has_its_status_and_code() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn send(
+        server: &TestServer,
+        request: Request<Body>,
+    ) -> (StatusCode, header::HeaderMap, serde_json::Value) {
+        let response = server.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let body = serde_json::from_slice(&body.collect().await.unwrap().to_bytes()).unwrap();
+        tci_testkit::schemas().assert_valid("ExecuteResponse", &body);
+        (parts.status, parts.headers, body)
+    }
+    let execute = |body: String| {
+        Request::post("/v1/tci/execute")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let file = |name: &str, encoding: &str, content: &str| {
+        json!({"code": "1", "files": [{"name": name, "encoding": encoding, "content": content}]})
+            .to_string()
+    };
+    let server = TestServer::with(|config| config.max_sessions = 1, None).await;
+    let cases = [
+        (
+            "{not json".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            json!({"language": "python"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            json!({"code": 5}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            json!({"code": "1", "language": "ruby"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            file("a.bin", "base64", "***"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            file("../escape.txt", "string", "x"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_file",
+        ),
+        (
+            json!({"code": "x".repeat(70_000)}).to_string(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
+        ),
+        (
+            json!({"code": "1", "session_id": "ses_doesNotExist000000000"}).to_string(),
+            StatusCode::NOT_FOUND,
+            "session_not_found",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let (got, _, answer) = send(&server, execute(body.clone())).await;
+        assert_eq!(
+            (got, answer["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body:.80}: {answer}"
+        );
+        assert_eq!(answer["errors"][0]["code"], code, "{answer}");
+    }
+
+    server.run("1", None).await;
+    let (status, headers, body) = send(&server, execute(json!({"code": "2"}).to_string())).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_sessions");
+    assert!(headers.contains_key(header::RETRY_AFTER), "{headers:?}");
+
+    let guarded = TestServer::with(|_| {}, Some("s3cret")).await;
+    let (status, headers, body) = send(&guarded, execute(json!({"code": "1"}).to_string())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_api_key");
+    assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
 }
 
 #[tokio::test]
@@ -279,7 +387,7 @@ async fn a_token_is_required_when_configured() {
     ] {
         let (status, body) = server.request(request(auth)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth:?}");
-        support::schemas().assert_valid("ExecuteResponse", &body);
+        tci_testkit::schemas().assert_valid("ExecuteResponse", &body);
     }
     let (status, _) = server.request(request(Some("Bearer s3cret"))).await;
     assert_eq!(status, StatusCode::OK);

@@ -1,0 +1,7 @@
+//! The browser tier (feature `browser-tests`): the release build in `dist/`
+//! (`trunk build --release`) served by the real binary and driven in
+//! headless Chromium through chromedriver, as a page and embedded.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod e2e;
+mod embed;
