@@ -105,9 +105,12 @@ pub enum Recipients<'a> {
     EachAllowed,
 }
 
-pub fn recipients<'a>(parent: Option<&'a str>, allowed: &[String]) -> Recipients<'a> {
+pub fn recipients<'a, 'b>(
+    parent: Option<&'a str>,
+    mut allowed: impl Iterator<Item = &'b str>,
+) -> Recipients<'a> {
     match parent {
-        Some(parent) if allowed.iter().any(|origin| origin == parent) => Recipients::Only(parent),
+        Some(parent) if allowed.any(|origin| origin == parent) => Recipients::Only(parent),
         Some(_) => Recipients::Nobody,
         None => Recipients::EachAllowed,
     }
@@ -234,19 +237,20 @@ mod tests {
             "http://127.0.0.1:8080",
             &["https://docs.example.com".into()],
         );
+        let allowed = || allowed.iter().map(String::as_str);
         assert_eq!(
-            recipients(Some("https://docs.example.com"), &allowed),
+            recipients(Some("https://docs.example.com"), allowed()),
             Recipients::Only("https://docs.example.com")
         );
         assert_eq!(
-            recipients(Some("http://127.0.0.1:8080"), &allowed),
+            recipients(Some("http://127.0.0.1:8080"), allowed()),
             Recipients::Only("http://127.0.0.1:8080")
         );
         assert_eq!(
-            recipients(Some("https://evil.example"), &allowed),
+            recipients(Some("https://evil.example"), allowed()),
             Recipients::Nobody
         );
-        assert_eq!(recipients(None, &allowed), Recipients::EachAllowed);
+        assert_eq!(recipients(None, allowed()), Recipients::EachAllowed);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Which backend answers the page's runs, named for the reader: the badge
 //! in the top bar and the welcome both say it.
 
-use super::settings::{self, Backend};
+use super::settings;
 
+/// Settled when the API is (see [`settings::resolve`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackendKind {
     /// `config.json` has not answered yet.
@@ -19,17 +20,15 @@ pub enum BackendKind {
     OtherApi,
 }
 
-/// `server_backend` is `config.json`'s `backend` (`local` or `proxy`).
-pub fn classify(backend: Option<&Backend>, server_backend: Option<&str>) -> BackendKind {
-    match backend {
-        None => BackendKind::Unknown,
-        Some(backend) if backend.via_server => match server_backend {
-            Some("local") => BackendKind::LocalPython,
-            Some("proxy") => BackendKind::TogetherViaServer,
-            _ => BackendKind::Server,
-        },
-        Some(backend) if settings::is_together(&backend.api_base) => BackendKind::Together,
-        Some(_) => BackendKind::OtherApi,
+/// `via_server`: the server next to the page answers the API;
+/// `server_backend`: its `config.json`'s `backend` (`local` or `proxy`).
+pub fn classify(via_server: bool, server_backend: Option<&str>, api_base: &str) -> BackendKind {
+    match (via_server, server_backend) {
+        (true, Some("local")) => BackendKind::LocalPython,
+        (true, Some("proxy")) => BackendKind::TogetherViaServer,
+        (true, _) => BackendKind::Server,
+        (false, _) if settings::is_together(api_base) => BackendKind::Together,
+        (false, _) => BackendKind::OtherApi,
     }
 }
 
@@ -78,39 +77,48 @@ impl BackendKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::settings::TOGETHER_API_BASE;
+    use crate::model::settings::{TOGETHER_API_BASE, resolve};
+    use tci_api::AppConfig;
 
-    fn backend(api_base: &str, key_required: bool, via_server: bool) -> Backend {
-        Backend {
-            api_base: api_base.into(),
-            key_required,
-            via_server,
+    fn server(backend: Option<&str>) -> AppConfig {
+        AppConfig {
+            api_base: "/v1".into(),
+            key_required: false,
+            backend: backend.map(Into::into),
+            embed_origins: Vec::new(),
         }
     }
 
     #[test]
     fn the_server_says_which_backend_it_is() {
-        let server = backend("/v1", false, true);
+        let kind = |backend| resolve(Some(&server(backend)), None).kind;
+        assert_eq!(kind(Some("local")), BackendKind::LocalPython);
+        assert_eq!(kind(Some("proxy")), BackendKind::TogetherViaServer);
+        assert_eq!(kind(Some("other")), BackendKind::Server);
+        assert_eq!(kind(None), BackendKind::Server);
+        // The reader's base set to the server's own is still the server.
+        let local = server(Some("local"));
         assert_eq!(
-            classify(Some(&server), Some("local")),
+            resolve(Some(&local), Some("/v1")).kind,
             BackendKind::LocalPython
         );
-        assert_eq!(
-            classify(Some(&server), Some("proxy")),
-            BackendKind::TogetherViaServer
-        );
-        assert_eq!(classify(Some(&server), Some("other")), BackendKind::Server);
-        assert_eq!(classify(Some(&server), None), BackendKind::Server);
-        assert_eq!(classify(None, Some("local")), BackendKind::Unknown);
     }
 
     #[test]
     fn without_a_server_the_readers_key_goes_to_together_or_their_base() {
-        let together = backend(TOGETHER_API_BASE, true, false);
-        assert_eq!(classify(Some(&together), None), BackendKind::Together);
+        assert_eq!(resolve(None, None).kind, BackendKind::Together);
+        assert_eq!(
+            resolve(None, Some("https://api.together.xyz/v1")).kind,
+            BackendKind::Together
+        );
         // The server's name does not matter once the reader chose a base.
-        let other = backend("https://tci.example.com/v1", true, false);
-        assert_eq!(classify(Some(&other), Some("local")), BackendKind::OtherApi);
+        let local = server(Some("local"));
+        let other = resolve(Some(&local), Some("https://tci.example.com/v1"));
+        assert_eq!(other.kind, BackendKind::OtherApi);
+        assert_eq!(
+            classify(false, None, TOGETHER_API_BASE),
+            BackendKind::Together
+        );
     }
 
     #[test]

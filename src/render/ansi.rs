@@ -14,7 +14,7 @@
 //! near-white 255 on a white page, its light cyan 81, ...), which no fixed
 //! colour could show legibly on both a light and a dark page.
 
-use std::fmt::Write as _;
+use crate::render::highlight::push_escaped;
 
 const ESC: u8 = 0x1b;
 const BEL: u8 = 0x07;
@@ -50,17 +50,31 @@ impl Style {
     /// CSS classes for the whole style, e.g. `"ansi-fg-1 ansi-bold"`.
     pub fn class_names(&self) -> String {
         let mut classes = String::new();
-        let mut add = |class: std::fmt::Arguments<'_>| {
-            if !classes.is_empty() {
-                classes.push(' ');
+        self.push_class_names(&mut classes);
+        classes
+    }
+
+    /// Appends [`Style::class_names`] to `out`; digits by hand, which keeps
+    /// the formatting machinery out of the loop over every span.
+    fn push_class_names(&self, out: &mut String) {
+        let start = out.len();
+        let mut add = |name: &str, number: Option<u8>| {
+            if out.len() > start {
+                out.push(' ');
             }
-            let _ = classes.write_fmt(class);
+            out.push_str(name);
+            if let Some(number) = number {
+                if number >= 10 {
+                    out.push('1');
+                }
+                out.push(char::from(b'0' + number % 10));
+            }
         };
         if let Some(color) = self.fg {
-            add(format_args!("ansi-fg-{}", color.basic()));
+            add("ansi-fg-", Some(color.basic()));
         }
         if let Some(color) = self.bg {
-            add(format_args!("ansi-bg-{}", color.basic()));
+            add("ansi-bg-", Some(color.basic()));
         }
         for (on, name) in [
             (self.bold, "ansi-bold"),
@@ -69,11 +83,28 @@ impl Style {
             (self.underline, "ansi-underline"),
         ] {
             if on {
-                add(format_args!("{name}"));
+                add(name, None);
             }
         }
-        classes
     }
+}
+
+/// `text` as HTML: a `<span>` with the classes of each styled run, every
+/// character escaped, every escape sequence dropped.
+pub fn to_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + text.len() / 2);
+    for span in parse(text) {
+        if span.style == Style::default() {
+            push_escaped(&mut html, &span.text);
+            continue;
+        }
+        html.push_str("<span class=\"");
+        span.style.push_class_names(&mut html);
+        html.push_str("\">");
+        push_escaped(&mut html, &span.text);
+        html.push_str("</span>");
+    }
+    html
 }
 
 impl Color {
@@ -494,6 +525,17 @@ mod tests {
             "ansi-fg-1 ansi-bg-12 ansi-bold ansi-underline"
         );
         assert_eq!(Style::default().class_names(), "");
+    }
+
+    #[test]
+    fn html_has_a_span_per_styled_run_and_escapes_everything() {
+        assert_eq!(
+            to_html("\x1b[1;31m<b>\x1b[0m & \x1b[38;5;81;43m'x'\x1b[0m"),
+            "<span class=\"ansi-fg-1 ansi-bold\">&lt;b&gt;</span> &amp; \
+             <span class=\"ansi-fg-14 ansi-bg-3\">&#39;x&#39;</span>"
+        );
+        assert_eq!(to_html("plain\x1b[2K"), "plain");
+        assert_eq!(to_html(""), "");
     }
 
     #[test]

@@ -79,10 +79,11 @@ pub fn page_url() -> Option<String> {
 /// (see [`host_api::parent_origin`]).
 pub fn parent_origin() -> Option<String> {
     let window = web_sys::window()?;
-    let ancestors = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into()).ok();
-    let nearest = ancestors
-        .filter(|list| list.is_object())
-        .and_then(|list| js_sys::Reflect::get(&list, &0.into()).ok())
+    // A DOMStringList where there is one; `undefined` elsewhere, where
+    // reading its first item fails.
+    let nearest = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into())
+        .and_then(|list| js_sys::Reflect::get(&list, &0.into()))
+        .ok()
         .and_then(|origin| origin.as_string());
     let referrer = window
         .document()

@@ -72,14 +72,12 @@ fn LongText(text: String, class: &'static str) -> impl IntoView {
     }
 }
 
+/// Its spans come as markup, every character escaped (see `ansi::to_html`):
+/// a view per span cost the wasm more than the string.
 #[component]
 fn Traceback(text: String) -> impl IntoView {
-    let spans = ansi::parse(&text)
-        .into_iter()
-        .map(|span| view! { <span class=span.style.class_names()>{span.text}</span> })
-        .collect_view();
     // Its lines keep their width and scroll sideways: the keyboard reaches it.
-    view! { <pre class="traceback" tabindex="0" role="group" aria-label="Traceback">{spans}</pre> }
+    view! { <pre class="traceback" tabindex="0" role="group" aria-label="Traceback" inner_html=ansi::to_html(&text)></pre> }
 }
 
 /// HTML from the session (pandas tables and the like) in an iframe whose

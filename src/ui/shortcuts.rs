@@ -12,6 +12,7 @@ use crate::model::shortcuts;
 use crate::render::first_page;
 
 const DIALOG_ID: &str = "shortcuts";
+const DIALOG_SELECTOR: &str = "#shortcuts";
 
 #[component]
 pub fn ShortcutsDialog() -> impl IntoView {
@@ -23,11 +24,9 @@ pub fn ShortcutsDialog() -> impl IntoView {
 }
 
 pub fn open() {
-    let dialog = document()
-        .get_element_by_id(DIALOG_ID)
-        .and_then(|dialog| dialog.dyn_into::<HtmlDialogElement>().ok());
-    if let Some(dialog) = dialog.filter(|dialog| !dialog.open()) {
-        let _ = dialog.show_modal();
+    if let Ok(Some(dialog)) = document().query_selector(DIALOG_SELECTOR) {
+        // Already open, it stays as it is (an error, ignored).
+        let _ = dialog.unchecked_into::<HtmlDialogElement>().show_modal();
     }
 }
 

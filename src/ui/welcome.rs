@@ -28,9 +28,15 @@ pub fn Welcome() -> impl IntoView {
         }
     };
     view! {
+        // Empty, and so hidden by the CSS, once there are cells.
         <section class="welcome" data-testid="welcome" aria-labelledby="welcome-title"
-            hidden=move || !scrollback.is_empty()
-            inner_html=move || first_page::welcome_html(connection.backend_kind().explanation())
+            inner_html=move || {
+                if scrollback.is_empty() {
+                    first_page::welcome_html(connection.backend_kind().explanation())
+                } else {
+                    String::new()
+                }
+            }
             on:click=run_example>
         </section>
     }
@@ -39,12 +45,7 @@ pub fn Welcome() -> impl IntoView {
 /// The button clicked goes away with the welcome: the focus goes where the
 /// reader types next.
 fn focus_editor() {
-    if let Some(editor) = document()
-        .query_selector("[data-testid=editor]")
-        .ok()
-        .flatten()
-        .and_then(|editor| editor.dyn_into::<HtmlElement>().ok())
-    {
-        let _ = editor.focus();
+    if let Ok(Some(editor)) = document().query_selector("[data-testid=editor]") {
+        let _ = editor.unchecked_into::<HtmlElement>().focus();
     }
 }

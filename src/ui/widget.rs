@@ -17,12 +17,12 @@ use tci_api::AppConfig;
 /// The embedding page, as far as the widget talks with it.
 #[derive(Clone, Copy, Debug)]
 pub struct Host {
-    /// Origins messages are taken from and sent to: the widget's own until
-    /// `config.json` names more.
-    origins: StoredValue<Vec<String>>,
+    /// Origins messages are taken from and sent to, separated by spaces;
+    /// the widget's own until `config.json` names more.
+    origins: StoredValue<String>,
     /// The embedding page's origin, when the browser tells it or the page
-    /// has sent a message.
-    parent_origin: StoredValue<Option<String>>,
+    /// has sent a message; empty until then.
+    parent_origin: StoredValue<String>,
 }
 
 impl Host {
@@ -43,29 +43,28 @@ impl Host {
             return;
         };
         let parent_origin = self.parent_origin.get_value();
-        self.origins.with_value(|allowed| {
-            match host_api::recipients(parent_origin.as_deref(), allowed) {
+        let known = Some(parent_origin.as_str()).filter(|origin| !origin.is_empty());
+        self.origins.with_value(
+            |allowed| match host_api::recipients(known, allowed.split(' ')) {
                 Recipients::Only(origin) => {
                     let _ = parent.post_message(&message, origin);
                 }
                 Recipients::Nobody => {}
                 Recipients::EachAllowed => {
-                    for origin in allowed {
+                    for origin in allowed.split(' ') {
                         let _ = parent.post_message(&message, origin);
                     }
                 }
-            }
-        });
+            },
+        );
     }
 
     /// The API is known: widen the origins to the server's, say `ready`,
     /// and run if asked to.
     pub fn ready(self, server: Option<&AppConfig>, notebook: Notebook, autorun: bool) {
         let embed_origins = server.map_or(&[][..], |server| &server.embed_origins);
-        self.origins.set_value(host_api::allowed_origins(
-            &browser::own_origin(),
-            embed_origins,
-        ));
+        self.origins
+            .set_value(host_api::allowed_origins(&browser::own_origin(), embed_origins).join(" "));
         self.tell(WidgetMessage::Ready);
         if autorun {
             notebook.submit();
@@ -80,16 +79,19 @@ pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
     let draft = expect_context::<Draft>();
     let scrollback = expect_context::<Scrollback>();
     let host = Host {
-        origins: StoredValue::new(vec![browser::own_origin()]),
-        parent_origin: StoredValue::new(browser::parent_origin()),
+        origins: StoredValue::new(browser::own_origin()),
+        parent_origin: StoredValue::new(browser::parent_origin().unwrap_or_default()),
     };
     let listener = window_event_listener(leptos::ev::message, move |event: MessageEvent| {
         let origin = event.origin();
-        if !host.origins.with_value(|origins| origins.contains(&origin)) {
+        if !host
+            .origins
+            .with_value(|origins| origins.split(' ').any(|allowed| allowed == origin))
+        {
             return;
         }
-        if host.parent_origin.with_value(Option::is_none) && browser::is_from_parent(&event) {
-            host.parent_origin.set_value(Some(origin));
+        if host.parent_origin.with_value(String::is_empty) && browser::is_from_parent(&event) {
+            host.parent_origin.set_value(origin);
         }
         let Some(message) = js_sys::JSON::stringify(&event.data())
             .ok()

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use tci_api::AppConfig;
 
-use crate::model::backend_kind::{self, BackendKind};
+use crate::model::backend_kind::BackendKind;
 use crate::model::settings::{self, Backend};
 use crate::model::storage_keys;
 use crate::ui::browser;
@@ -49,12 +49,8 @@ impl Connection {
 
     /// Which backend answers, as the page names it.
     pub fn backend_kind(&self) -> BackendKind {
-        self.backend.with(|backend| {
-            self.server.with(|server| {
-                let named = server.as_ref().and_then(|server| server.backend.as_deref());
-                backend_kind::classify(backend.as_ref(), named)
-            })
-        })
+        self.backend()
+            .map_or(BackendKind::Unknown, |backend| backend.kind)
     }
 
     /// The API wants a key and none has been given.
