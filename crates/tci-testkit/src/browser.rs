@@ -189,19 +189,28 @@ impl Browser {
     /// some of what the console shows as errors (a `postMessage` to the
     /// wrong origin) as warnings.
     pub async fn console_problems(&self) -> Vec<String> {
+        use http_body_util::{BodyExt, Full};
+        use hyper_util::client::legacy::Client as HttpClient;
+        use hyper_util::rt::TokioExecutor;
+
+        // chromedriver's log endpoint, which fantoccini has no command for.
         let session = self.client.session_id().await.unwrap().unwrap();
-        let log: serde_json::Value = reqwest::Client::new()
-            .post(format!(
-                "http://127.0.0.1:{}/session/{session}/se/log",
-                self.driver_port
-            ))
-            .json(&json!({"type": "browser"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
+        let request = axum::http::Request::post(format!(
+            "http://127.0.0.1:{}/session/{session}/se/log",
+            self.driver_port
+        ))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(axum::body::Bytes::from(
+            json!({"type": "browser"}).to_string(),
+        )))
+        .unwrap();
+        let response = HttpClient::builder(TokioExecutor::new())
+            .build_http()
+            .request(request)
             .await
             .unwrap();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let log: serde_json::Value = serde_json::from_slice(&body).unwrap();
         log["value"]
             .as_array()
             .expect("chromedriver's log entries")

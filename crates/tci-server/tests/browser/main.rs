@@ -3,5 +3,7 @@
 //! headless Chromium through chromedriver, as a page and embedded.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod accessibility;
 mod e2e;
 mod embed;
+mod first_page;
