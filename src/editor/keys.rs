@@ -1,4 +1,5 @@
-//! Pure text edits behind the code editor's Tab, Shift+Tab, Enter and Up/Down.
+//! Pure text edits behind the code editor's Tab, Shift+Tab, Enter, Backspace
+//! and Up/Down.
 //!
 //! The editor is a plain `<textarea>`, so the keys a code editor needs are
 //! implemented here as functions from one text+selection state to the next,
@@ -117,6 +118,41 @@ pub fn newline(state: &EditorState) -> EditorState {
     collapsed(new, cursor)
 }
 
+/// Backspace at an unselected cursor: between an empty pair of brackets or
+/// quotes it removes both; in a line's leading whitespace it removes one
+/// level (back to the previous tab stop). `None` when the browser's own
+/// one-character delete is already right.
+pub fn backspace(state: &EditorState) -> Option<EditorState> {
+    let text = &state.text;
+    let (s, e) = byte_selection(state);
+    if s != e || s == 0 {
+        return None;
+    }
+    if let Some(opener) = super::pairs::empty_pair_before(text, s) {
+        let mut new = String::with_capacity(text.len());
+        new.push_str(&text[..opener]);
+        new.push_str(&text[s + 1..]);
+        let cursor = utf16_len(&text[..opener]);
+        return Some(collapsed(new, cursor));
+    }
+    let start = line_start(text, s);
+    let before = &text[start..s];
+    if !before.bytes().all(|b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    let mut indent = before.to_owned();
+    dedent_once(&mut indent);
+    if before.len() - indent.len() < 2 {
+        return None;
+    }
+    let mut new = String::with_capacity(text.len());
+    new.push_str(&text[..start]);
+    new.push_str(&indent);
+    let cursor = utf16_len(&new);
+    new.push_str(&text[s..]);
+    Some(collapsed(new, cursor))
+}
+
 /// Up recalls history only from the first line of an unselected cursor.
 pub fn cursor_on_first_line(state: &EditorState) -> bool {
     let (s, e) = byte_selection(state);
@@ -129,7 +165,14 @@ pub fn cursor_on_last_line(state: &EditorState) -> bool {
     s == e && !state.text[s..].contains('\n')
 }
 
-fn collapsed(text: String, cursor: u32) -> EditorState {
+/// `text` with the cursor at its end, where a browser puts it when a
+/// script replaces a textarea's text.
+pub fn cursor_at_end(text: String) -> EditorState {
+    let end = utf16_len(&text);
+    collapsed(text, end)
+}
+
+pub(super) fn collapsed(text: String, cursor: u32) -> EditorState {
     EditorState {
         text,
         sel_start: cursor,
@@ -138,7 +181,7 @@ fn collapsed(text: String, cursor: u32) -> EditorState {
 }
 
 /// The selection as ordered byte offsets, clamped to the text.
-fn byte_selection(state: &EditorState) -> (usize, usize) {
+pub(super) fn byte_selection(state: &EditorState) -> (usize, usize) {
     let (a, b) = (state.sel_start, state.sel_end);
     (
         byte_offset(&state.text, a.min(b)),
@@ -148,7 +191,7 @@ fn byte_selection(state: &EditorState) -> (usize, usize) {
 
 /// The byte offset of a UTF-16 offset; one inside a surrogate pair rounds up
 /// to the end of that character, and one past the end clamps to it.
-fn byte_offset(text: &str, utf16: u32) -> usize {
+pub(super) fn byte_offset(text: &str, utf16: u32) -> usize {
     let mut units = 0u32;
     for (i, c) in text.char_indices() {
         if units >= utf16 {
@@ -159,17 +202,17 @@ fn byte_offset(text: &str, utf16: u32) -> usize {
     text.len()
 }
 
-fn utf16_len(text: &str) -> u32 {
+pub(super) fn utf16_len(text: &str) -> u32 {
     u32::try_from(text.encode_utf16().count()).unwrap_or(u32::MAX)
 }
 
-fn line_start(text: &str, pos: usize) -> usize {
+pub(super) fn line_start(text: &str, pos: usize) -> usize {
     text[..pos].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// The line containing `s`, plus each line starting strictly inside the
 /// selection: a line that merely starts at `e` has nothing of it selected.
-fn touched_line_starts(text: &str, s: usize, e: usize) -> Vec<usize> {
+pub(super) fn touched_line_starts(text: &str, s: usize, e: usize) -> Vec<usize> {
     let first = line_start(text, s);
     let mut starts = vec![first];
     starts.extend(
@@ -380,6 +423,43 @@ mod tests {
             "    return f(\n    |"
         );
         assert_eq!(show(&newline(&at("pass|"))), "pass\n|");
+    }
+
+    #[test]
+    fn backspace_removes_one_indent_level() {
+        let back = |m: &str| backspace(&at(m)).map(|s| show(&s));
+        assert_eq!(back("    |").as_deref(), Some("|"));
+        assert_eq!(back("x\n        |y").as_deref(), Some("x\n    |y"));
+        assert_eq!(back("      |").as_deref(), Some("    |"));
+        assert_eq!(back("  |  x").as_deref(), Some("|  x"));
+        // One character: the browser's own Backspace does the same.
+        assert_eq!(back("     |"), None);
+        assert_eq!(back("\t\t|"), None);
+        // Not leading whitespace, a selection, the very start.
+        assert_eq!(back("x    |"), None);
+        assert_eq!(back("«    »"), None);
+        assert_eq!(back("|    "), None);
+        assert_eq!(back("\u{1f600}\n    |").as_deref(), Some("\u{1f600}\n|"));
+    }
+
+    #[test]
+    fn backspace_removes_an_empty_pair() {
+        let back = |m: &str| backspace(&at(m)).map(|s| show(&s));
+        assert_eq!(back("f(|)").as_deref(), Some("f|"));
+        assert_eq!(back("x = [|]").as_deref(), Some("x = |"));
+        assert_eq!(back("{|}").as_deref(), Some("|"));
+        assert_eq!(back("x = '|'").as_deref(), Some("x = |"));
+        assert_eq!(
+            back("\u{e9}\"|\"\u{1f600}").as_deref(),
+            Some("\u{e9}|\u{1f600}")
+        );
+        // Not a pair, not empty, or inside a string or comment.
+        assert_eq!(back("(|]"), None);
+        assert_eq!(back("(x|)"), None);
+        assert_eq!(back("'a(|)'"), None);
+        assert_eq!(back("# f(|)"), None);
+        // The pair check comes first: `    (|)` is not leading whitespace.
+        assert_eq!(back("    (|)").as_deref(), Some("    |"));
     }
 
     #[test]

@@ -47,19 +47,24 @@ pub fn load(raw: Option<&str>) -> Loaded {
     let Some(raw) = raw.filter(|raw| !raw.trim().is_empty()) else {
         return Loaded::Fresh;
     };
-    let json: Value = match serde_json::from_str(raw) {
-        Ok(json) => json,
+    // The version is read on its own first, so that data of another version
+    // is recognised as such, not as corrupt.
+    #[derive(Deserialize)]
+    struct Version {
+        version: Option<Value>,
+    }
+    let version = match serde_json::from_str::<Version>(raw) {
+        Ok(Version { version }) => version,
         // The parser's own message (a position in a text the user never
         // wrote) would not help.
-        Err(_) => {
+        Err(error) if !error.is_data() => {
             return Loaded::Discarded {
                 reason: "saved data was corrupt (not JSON)".into(),
             };
         }
+        Err(_) => None,
     };
-    // The version is checked before anything else so that data of another
-    // version is recognised as such, not as corrupt.
-    match json.get("version") {
+    match version {
         None | Some(Value::Null) => {
             return Loaded::Discarded {
                 reason: "saved data has no version".into(),
@@ -72,7 +77,10 @@ pub fn load(raw: Option<&str>) -> Loaded {
         }
         Some(_) => {}
     }
-    match Saved::deserialize(json) {
+    // Read from the text, not from a parsed `Value`: every stored type is
+    // then decoded by the one deserializer the app already has for
+    // responses, instead of a second copy of each for `Value`.
+    match serde_json::from_str::<Saved>(raw) {
         Ok(mut saved) => {
             for cell in &mut saved.cells {
                 // The page went away while this ran; its answer is lost.

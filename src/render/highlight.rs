@@ -298,7 +298,7 @@ pub(crate) fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && !c.is_whitespace())
 }
 
-fn is_string_prefix(word: &str) -> bool {
+pub(crate) fn is_string_prefix(word: &str) -> bool {
     const PREFIXES: [&str; 11] = ["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"];
     word.len() <= 2 && PREFIXES.iter().any(|p| p.eq_ignore_ascii_case(word))
 }

@@ -1,8 +1,11 @@
-use serde::de::Deserializer;
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::envelope::set_once;
 use crate::{Envelope, Nullable};
 
 /// Body of `POST /tci/execute`. Unknown members are ignored.
@@ -91,7 +94,7 @@ impl ExecuteResponse {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExecuteData {
     #[serde(default)]
     pub session_id: String,
@@ -104,6 +107,45 @@ pub struct ExecuteData {
     /// Members this crate does not know, kept for a lossless round trip.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// Member by member, like [`Envelope`]'s, for the same reason.
+impl<'de> Deserialize<'de> for ExecuteData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExecuteDataVisitor;
+
+        impl<'de> Visitor<'de> for ExecuteDataVisitor {
+            type Value = ExecuteData;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("the data of an execute response")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let (mut session_id, mut outputs, mut status) =
+                    (Nullable::Absent, Nullable::Absent, Nullable::Absent);
+                let mut extra = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "session_id" => set_once(&mut session_id, map.next_value()?, "session_id")?,
+                        "outputs" => set_once(&mut outputs, map.next_value()?, "outputs")?,
+                        "status" => set_once(&mut status, map.next_value()?, "status")?,
+                        _ => {
+                            extra.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ExecuteData {
+                    session_id: session_id.into_option().unwrap_or_default(),
+                    outputs: outputs.into_option().unwrap_or_default(),
+                    status: status.into_option(),
+                    extra,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ExecuteDataVisitor)
+    }
 }
 
 /// Any string: the values this crate does not know are kept as they are.

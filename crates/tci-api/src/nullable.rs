@@ -21,6 +21,13 @@ impl<T> Nullable<T> {
         matches!(self, Nullable::Absent)
     }
 
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
     pub fn as_ref(&self) -> Option<&T> {
         match self {
             Nullable::Value(value) => Some(value),

@@ -299,6 +299,16 @@ fn requests_parse_liberally_and_reject_clearly() {
         failure_at::<ExecuteRequest>(r#"{"code": "1", "code": "2"}"#)
             .starts_with("duplicate field `code`")
     );
+    assert!(
+        failure_at::<ExecuteResponse>(r#"{"data": null, "errors": [], "data": null}"#)
+            .starts_with("duplicate field `data`")
+    );
+    assert!(
+        failure_at::<ExecuteResponse>(
+            r#"{"data": {"session_id": "a", "outputs": [], "session_id": "b"}}"#
+        )
+        .starts_with("data: duplicate field `session_id`")
+    );
     // Malformed text and JSON of the wrong shape are told apart (the server
     // answers 400 and 422).
     let category = |text: &str| {

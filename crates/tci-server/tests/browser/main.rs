@@ -5,5 +5,6 @@
 
 mod accessibility;
 mod e2e;
+mod editor;
 mod embed;
 mod first_page;
