@@ -92,17 +92,6 @@ pub fn parent_origin() -> Option<String> {
     host_api::parent_origin(nearest.as_deref(), &referrer).map(str::to_owned)
 }
 
-/// The message came from the window that embeds this one.
-pub fn is_from_parent(event: &web_sys::MessageEvent) -> bool {
-    let parent = web_sys::window().and_then(|window| window.parent().ok().flatten());
-    match (event.source(), parent) {
-        (Some(source), Some(parent)) => {
-            wasm_bindgen::JsValue::from(source) == wasm_bindgen::JsValue::from(parent)
-        }
-        _ => false,
-    }
-}
-
 pub fn own_origin() -> String {
     web_sys::window()
         .and_then(|window| window.location().origin().ok())

@@ -9,7 +9,7 @@ use web_sys::{MessageEvent, ResizeObserver};
 
 use super::browser;
 use super::state::{Draft, Notebook, Scrollback};
-use crate::embed::host_api::{self, HostMessage, Recipients, WidgetMessage};
+use crate::embed::host_api::{self, HostMessage, WidgetMessage};
 use crate::model::cell::Status;
 use crate::model::settings::Theme;
 use tci_api::AppConfig;
@@ -20,15 +20,15 @@ pub struct Host {
     /// Origins messages are taken from and sent to, separated by spaces;
     /// the widget's own until `config.json` names more.
     origins: StoredValue<String>,
-    /// The embedding page's origin, when the browser tells it or the page
-    /// has sent a message; empty until then.
+    /// The embedding page's origin, when the browser tells it; empty when
+    /// it does not.
     parent_origin: StoredValue<String>,
 }
 
 impl Host {
     /// Posts to the parent's origin when it is allowed, always with an
     /// explicit target origin, so outputs never reach a page that is not
-    /// allowed (see [`host_api::recipients`]).
+    /// allowed (see [`host_api::targets`]).
     fn tell(self, message: WidgetMessage) {
         let Some(window) = web_sys::window() else {
             return;
@@ -43,20 +43,11 @@ impl Host {
             return;
         };
         let parent_origin = self.parent_origin.get_value();
-        let known = Some(parent_origin.as_str()).filter(|origin| !origin.is_empty());
-        self.origins.with_value(
-            |allowed| match host_api::recipients(known, allowed.split(' ')) {
-                Recipients::Only(origin) => {
-                    let _ = parent.post_message(&message, origin);
-                }
-                Recipients::Nobody => {}
-                Recipients::EachAllowed => {
-                    for origin in allowed.split(' ') {
-                        let _ = parent.post_message(&message, origin);
-                    }
-                }
-            },
-        );
+        self.origins.with_value(|allowed| {
+            for origin in host_api::targets(&parent_origin, allowed) {
+                let _ = parent.post_message(&message, origin);
+            }
+        });
     }
 
     /// The API is known: widen the origins to the server's, say `ready`,
@@ -83,15 +74,11 @@ pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
         parent_origin: StoredValue::new(browser::parent_origin().unwrap_or_default()),
     };
     let listener = window_event_listener(leptos::ev::message, move |event: MessageEvent| {
-        let origin = event.origin();
         if !host
             .origins
-            .with_value(|origins| origins.split(' ').any(|allowed| allowed == origin))
+            .with_value(|origins| origins.split(' ').any(|origin| origin == event.origin()))
         {
             return;
-        }
-        if host.parent_origin.with_value(String::is_empty) && browser::is_from_parent(&event) {
-            host.parent_origin.set_value(origin);
         }
         let Some(message) = js_sys::JSON::stringify(&event.data())
             .ok()
