@@ -110,12 +110,60 @@ fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|name| (*name).to_owned()).collect()
 }
 
+/// `.ansi-bg-N { background: color-mix(in srgb, var(--X) P%, var(--Y)); }`
+/// as (X, P, Y).
+fn tint_rule(css: &str, n: u8) -> (String, u32, String) {
+    let rule = format!(".ansi-bg-{n} {{ background: color-mix(in srgb, var(--");
+    let after = css
+        .split_once(&rule)
+        .unwrap_or_else(|| panic!("no color-mix rule for .ansi-bg-{n}"))
+        .1;
+    let (tinted, after) = after.split_once(") ").expect("the tint's colour");
+    let (percent, after) = after.split_once("%, var(--").expect("the tint's share");
+    let (base, _) = after.split_once("))").expect("the colour under the tint");
+    (
+        tinted.to_owned(),
+        percent.parse().expect("a whole percentage"),
+        base.to_owned(),
+    )
+}
+
+/// CSS `color-mix(in srgb, a p%, b)`: each gamma-encoded channel mixed.
+fn mix(a: &str, percent: u32, b: &str) -> String {
+    let channel =
+        |hex: &str, at: usize| f64::from(u8::from_str_radix(&hex[at..at + 2], 16).expect("hex"));
+    let share = f64::from(percent) / 100.0;
+    let mixed: Vec<String> = [1, 3, 5]
+        .into_iter()
+        .map(|at| {
+            format!(
+                "{:02x}",
+                (channel(a, at) * share + channel(b, at) * (1.0 - share)).round() as u8
+            )
+        })
+        .collect();
+    format!("#{}", mixed.concat())
+}
+
 #[test]
 fn terminal_colours_read_on_every_background_of_their_theme() {
-    let colours = palette();
-    let foregrounds: Vec<String> = (0..16).map(|n| format!("ansi-{n}")).collect();
+    let mut colours = palette();
+    let css = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("style/main.css"))
+        .expect("style/main.css");
     let mut backgrounds = names(&["bg", "panel", "code-bg"]);
-    backgrounds.extend((0..16).map(|n| format!("ansi-bg-{n}")));
+    for n in 0..16 {
+        let (tinted, percent, base) = tint_rule(&css, n);
+        assert_eq!(
+            tinted,
+            format!("ansi-{n}"),
+            "a background tints its own colour"
+        );
+        let tint =
+            [0, 1].map(|theme| mix(&colours[&tinted][theme], percent, &colours[&base][theme]));
+        colours.insert(format!("tint-{n}"), tint);
+        backgrounds.push(format!("tint-{n}"));
+    }
+    let foregrounds: Vec<String> = (0..16).map(|n| format!("ansi-{n}")).collect();
     let failed = failures(&colours, &foregrounds, &backgrounds, TEXT);
     assert!(failed.is_empty(), "{failed:#?}");
 }
@@ -174,6 +222,8 @@ fn contrast_is_computed_as_wcag_defines_it() {
             .keys()
             .filter(|name| name.starts_with("ansi-"))
             .count(),
-        32
+        16
     );
+    assert_eq!(mix("#000000", 10, "#ffffff"), "#e6e6e6");
+    assert_eq!(mix("#7d4e00", 10, "#ffffff"), "#f2ede6");
 }

@@ -49,8 +49,8 @@ impl BackendKind {
         let name = self.name();
         match self {
             BackendKind::Unknown => name.to_owned(),
-            _ if needs_key => format!("{name}: key needed"),
-            BackendKind::Together | BackendKind::OtherApi => format!("{name} (your key)"),
+            _ if needs_key => [name, ": key needed"].concat(),
+            BackendKind::Together | BackendKind::OtherApi => [name, " (your key)"].concat(),
             _ => name.to_owned(),
         }
     }
@@ -58,18 +58,14 @@ impl BackendKind {
     /// One sentence for the welcome: where the code goes.
     pub fn explanation(self) -> &'static str {
         match self {
-            BackendKind::Unknown => "Finding out which backend answers…",
+            BackendKind::Unknown => "Finding the backend…",
             BackendKind::LocalPython => {
-                "It runs in the local Python backend of this page's server: no key needed."
+                "It runs in this server's local Python backend: no key needed."
             }
-            BackendKind::TogetherViaServer => {
-                "It goes through this page's server to Together, with the server's key: you need none."
-            }
-            BackendKind::Server => "It goes to the API of this page's server.",
-            BackendKind::Together => {
-                "It goes from this page straight to Together, with your API key (Settings)."
-            }
-            BackendKind::OtherApi => "It goes to the API base set in Settings, with your key.",
+            BackendKind::TogetherViaServer => "This server sends it to Together with its own key.",
+            BackendKind::Server => "It goes to this server's API.",
+            BackendKind::Together => "It goes straight to Together, with your API key.",
+            BackendKind::OtherApi => "It goes to the API base in Settings, with your key.",
         }
     }
 }

@@ -21,8 +21,7 @@ pub const EXAMPLES: &[Example] = &[
         title: "Draw a plot",
         cells: &["import matplotlib.pyplot as plt\n\
                   \n\
-                  plt.plot([1, 4, 2, 5], marker=\"o\")\n\
-                  plt.title(\"An inline figure\")\n\
+                  plt.plot([1, 4, 2, 5])\n\
                   plt.show()"],
     },
     Example {

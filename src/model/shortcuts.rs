@@ -15,54 +15,41 @@ pub struct ShortcutGroup {
     pub shortcuts: &'static [Shortcut],
 }
 
-pub const SHORTCUTS: &[ShortcutGroup] = &[
-    ShortcutGroup {
-        place: "In the editor",
-        shortcuts: &[
-            Shortcut {
-                keys: "Ctrl+Enter, Cmd+Enter or Shift+Enter",
-                action: "Run the code",
-            },
-            Shortcut {
-                keys: "Esc, then Tab",
-                action: "Leave the editor (Tab moves the focus on)",
-            },
-            Shortcut {
-                keys: "Up on the first line, Down on the last",
-                action: "Recall earlier and later submissions",
-            },
-            Shortcut {
-                keys: "Tab / Shift+Tab",
-                action: "Indent / dedent the line or the selected lines",
-            },
-            Shortcut {
-                keys: "Ctrl+Z or Cmd+Z",
-                action: "Undo",
-            },
-            Shortcut {
-                keys: "Ctrl+Shift+Z, Ctrl+Y or Cmd+Shift+Z",
-                action: "Redo",
-            },
-            Shortcut {
-                keys: "Ctrl+/ or Cmd+/",
-                action: "Comment or uncomment the touched lines",
-            },
-        ],
-    },
-    ShortcutGroup {
-        place: "Elsewhere on the page",
-        shortcuts: &[
-            Shortcut {
-                keys: "?",
-                action: "Show these shortcuts",
-            },
-            Shortcut {
-                keys: "Esc",
-                action: "Close this list",
-            },
-        ],
-    },
-];
+/// Defines [`SHORTCUTS`] and [`TABLES_HTML`] from one list, so the dialog's
+/// markup is a constant of the build (no code in the wasm makes it) that
+/// cannot drift from the table.
+macro_rules! shortcuts {
+    ($($place:literal { $($keys:literal => $action:literal,)* })*) => {
+        pub const SHORTCUTS: &[ShortcutGroup] = &[$(ShortcutGroup {
+            place: $place,
+            shortcuts: &[$(Shortcut { keys: $keys, action: $action },)*],
+        },)*];
+
+        /// The table as the dialog shows it: a `<table>` per place, its
+        /// caption the place. No text in it needs escaping (a test checks).
+        pub const TABLES_HTML: &str = concat!($(
+            "<table><caption>", $place, "</caption>",
+            $("<tr><td><kbd>", $keys, "</kbd></td><td>", $action, "</td></tr>",)*
+            "</table>",
+        )*);
+    };
+}
+
+shortcuts! {
+    "In the editor" {
+        "Ctrl+Enter, Cmd+Enter or Shift+Enter" => "Run the code",
+        "Esc, then Tab" => "Leave the editor",
+        "Up on the first line, Down on the last" => "Earlier / later submissions",
+        "Tab / Shift+Tab" => "Indent / dedent the lines",
+        "Ctrl+Z or Cmd+Z" => "Undo",
+        "Ctrl+Shift+Z, Ctrl+Y or Cmd+Shift+Z" => "Redo",
+        "Ctrl+/ or Cmd+/" => "Comment / uncomment the lines",
+    }
+    "Elsewhere on the page" {
+        "?" => "Show this list",
+        "Esc" => "Close this list",
+    }
+}
 
 /// Whether a key press opens the shortcuts list: `?` without Ctrl, Cmd or
 /// Alt, and not while typing in a field (the editor, Settings), where `?`
@@ -105,6 +92,26 @@ mod tests {
                 "{expected} is missing from {keys:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_markup_is_the_table_and_needs_no_escaping() {
+        let mut expected = String::new();
+        for group in SHORTCUTS {
+            expected += &format!("<table><caption>{}</caption>", group.place);
+            for shortcut in group.shortcuts {
+                for text in [shortcut.keys, shortcut.action] {
+                    assert!(!text.contains(['<', '>', '&', '"']), "{text}");
+                }
+                expected += &format!(
+                    "<tr><td><kbd>{}</kbd></td><td>{}</td></tr>",
+                    shortcut.keys, shortcut.action
+                );
+            }
+            expected += "</table>";
+        }
+        assert_eq!(TABLES_HTML, expected);
+        assert_eq!(SHORTCUTS.len(), 2);
     }
 
     #[test]

@@ -110,77 +110,120 @@ pub fn to_html(text: &str) -> String {
 impl Color {
     /// Its red, green and blue as xterm shows them by default.
     pub fn rgb(self) -> (u8, u8, u8) {
-        // xterm's defaults for the 16 basic colours.
-        const BASIC: [(u8, u8, u8); 16] = [
-            (0, 0, 0),
-            (205, 0, 0),
-            (0, 205, 0),
-            (205, 205, 0),
-            (0, 0, 238),
-            (205, 0, 205),
-            (0, 205, 205),
-            (229, 229, 229),
-            (127, 127, 127),
-            (255, 0, 0),
-            (0, 255, 0),
-            (255, 255, 0),
-            (92, 92, 255),
-            (255, 0, 255),
-            (0, 255, 255),
-            (255, 255, 255),
-        ];
         match self {
-            Color::Palette(n @ 0..=15) => BASIC[usize::from(n)],
-            Color::Palette(n @ 16..=231) => {
-                const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-                let i = usize::from(n - 16);
-                (LEVELS[i / 36], LEVELS[i / 6 % 6], LEVELS[i % 6])
-            }
-            Color::Palette(n) => {
-                let grey = 8 + 10 * (n - 232);
-                (grey, grey, grey)
-            }
+            Color::Palette(n) => palette_rgb(n),
             Color::Rgb(r, g, b) => (r, g, b),
         }
     }
 
     /// The basic colour (0-15) that shows it: itself for those, else the one
-    /// of its hue (greys by lightness), bright when it is light.
+    /// of its hue (greys by lightness), bright when it is light. A true
+    /// colour goes through its nearest colour of xterm's 6×6×6 cube, as a
+    /// 256-colour terminal shows it.
     pub fn basic(self) -> u8 {
-        if let Color::Palette(n @ 0..=15) = self {
-            return n;
-        }
-        let (r, g, b) = self.rgb();
-        let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
-        let max = r.max(g).max(b);
-        let spread = max - r.min(g).min(b);
-        // Less than a quarter saturated, or too dark to have a hue: a grey.
-        if spread * 4 < max || max < 48 {
-            return match max {
-                0..=63 => 0,
-                64..=143 => 8,
-                144..=207 => 7,
-                _ => 15,
-            };
-        }
-        // Hue in degrees, in integers (no float code in the wasm).
-        let hue = if max == r {
-            (60 * (g - b) / spread).rem_euclid(360)
-        } else if max == g {
-            120 + 60 * (b - r) / spread
-        } else {
-            240 + 60 * (r - g) / spread
+        let n = match self {
+            Color::Palette(n) => n,
+            Color::Rgb(r, g, b) => 16 + 36 * cube_level(r) + 6 * cube_level(g) + cube_level(b),
         };
-        let base = match hue {
-            30..=89 => 3,
-            90..=149 => 2,
-            150..=209 => 6,
-            210..=269 => 4,
-            270..=329 => 5,
-            _ => 1,
-        };
-        if max >= 208 { base + 8 } else { base }
+        BASIC_OF_PALETTE[usize::from(n)]
     }
+}
+
+/// [`Color::basic`] of every palette index, worked out when the crate is
+/// built: the wasm carries the 256 answers, not the arithmetic.
+const BASIC_OF_PALETTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut n = 0;
+    while n < 256 {
+        table[n] = if n < 16 {
+            n as u8
+        } else {
+            let (r, g, b) = palette_rgb(n as u8);
+            basic_of_rgb(r, g, b)
+        };
+        n += 1;
+    }
+    table
+};
+
+const fn palette_rgb(n: u8) -> (u8, u8, u8) {
+    // xterm's defaults for the 16 basic colours.
+    const BASIC: [(u8, u8, u8); 16] = [
+        (0, 0, 0),
+        (205, 0, 0),
+        (0, 205, 0),
+        (205, 205, 0),
+        (0, 0, 238),
+        (205, 0, 205),
+        (0, 205, 205),
+        (229, 229, 229),
+        (127, 127, 127),
+        (255, 0, 0),
+        (0, 255, 0),
+        (255, 255, 0),
+        (92, 92, 255),
+        (255, 0, 255),
+        (0, 255, 255),
+        (255, 255, 255),
+    ];
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    match n {
+        0..=15 => BASIC[n as usize],
+        16..=231 => {
+            let i = (n - 16) as usize;
+            (LEVELS[i / 36], LEVELS[i / 6 % 6], LEVELS[i % 6])
+        }
+        _ => {
+            let grey = 8 + 10 * (n - 232);
+            (grey, grey, grey)
+        }
+    }
+}
+
+/// The cube's nearest level (0-5) to a channel's value.
+fn cube_level(value: u8) -> u8 {
+    match value {
+        0..=47 => 0,
+        48..=114 => 1,
+        115..=154 => 2,
+        155..=194 => 3,
+        195..=234 => 4,
+        _ => 5,
+    }
+}
+
+const fn basic_of_rgb(r: u8, g: u8, b: u8) -> u8 {
+    let (r, g, b) = (r as i32, g as i32, b as i32);
+    let max = if r > g { r } else { g };
+    let max = if max > b { max } else { b };
+    let min = if r < g { r } else { g };
+    let min = if min < b { min } else { b };
+    let spread = max - min;
+    // Less than a quarter saturated, or too dark to have a hue: a grey.
+    if spread * 4 < max || max < 48 {
+        return match max {
+            0..=63 => 0,
+            64..=143 => 8,
+            144..=207 => 7,
+            _ => 15,
+        };
+    }
+    let hue = if max == r {
+        (60 * (g - b) / spread).rem_euclid(360)
+    } else if max == g {
+        120 + 60 * (b - r) / spread
+    } else {
+        240 + 60 * (r - g) / spread
+    };
+    let base = match hue {
+        30..=89 => 3,
+        90..=149 => 2,
+        150..=209 => 6,
+        210..=269 => 4,
+        270..=329 => 5,
+        _ => 1,
+    };
+    if max >= 208 { base + 8 } else { base }
 }
 
 /// Splits `text` into styled spans, dropping every escape sequence.
@@ -569,9 +612,11 @@ mod tests {
         assert_eq!(basic(18), 4, "dark blue");
         assert_eq!(basic(232), 0);
         assert_eq!(basic(250), 7);
+        // True colours by the cube colour nearest them.
         for (rgb, expected) in [
             ((255, 136, 0), 11),
-            ((200, 30, 30), 1),
+            ((170, 30, 30), 1),
+            ((200, 30, 30), 9),
             ((128, 0, 128), 5),
             ((0, 128, 128), 6),
             ((10, 10, 12), 0),

@@ -4,13 +4,12 @@
 
 use leptos::prelude::*;
 
-use super::backend_badge::BackendBadge;
 use super::cell_view::CellView;
 use super::editor::Editor;
 use super::session_bar::SessionBar;
 use super::settings_panel::SettingsPanel;
 use super::share::ShareBar;
-use super::shortcuts::{self, ShortcutsDialog};
+use super::shortcuts;
 use super::startup::{self, Started};
 use super::state::{Connection, Notebook, Notices, Scrollback};
 use super::welcome::Welcome;
@@ -41,22 +40,23 @@ pub fn App() -> impl IntoView {
         }
     });
     if !embedded {
-        shortcuts::open_on_question_mark();
+        shortcuts::listen();
     }
 
     view! {
         <header class="top-bar">
             <h1>"TCI Playground"</h1>
             <SessionBar/>
-            <BackendBadge show_settings=show_settings/>
-            <button type="button" data-testid="shortcuts-button" aria-haspopup="dialog" title="Keyboard shortcuts (?)"
-                on:click=|_| shortcuts::open()>
-                "Keyboard shortcuts"
-            </button>
-            <ShortcutsDialog/>
+            // Opens the shortcuts (see `shortcuts::listen`).
+            <button type="button" data-testid="shortcuts-button" aria-haspopup="dialog">"Keyboard shortcuts"</button>
+            // The badge naming the backend is part of the button to the
+            // Settings that choose it.
             <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
                 on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
-                "Settings"
+                "Settings "
+                <span class="backend-badge" data-testid="backend">
+                    {move || connection.backend_kind().badge(connection.needs_key())}
+                </span>
             </button>
         </header>
         {move || settings_shown.get().then(|| view! { <SettingsPanel theme=theme/> })}
@@ -78,15 +78,13 @@ pub fn App() -> impl IntoView {
                 <Editor readonly=readonly/>
                 <div class="actions">
                     <button type="button" class="primary" data-testid="run" disabled=running
-                        on:click=move |_| notebook.submit() title="Run the editor's code (Ctrl+Enter or Shift+Enter)">
+                        on:click=move |_| notebook.submit() title="Run (Ctrl+Enter or Shift+Enter)">
                         "Run"
                     </button>
-                    <button type="button" data-testid="stop" disabled=move || !running() on:click=move |_| notebook.stop()
-                        title="Stop waiting for the running cell">
+                    <button type="button" data-testid="stop" disabled=move || !running() on:click=move |_| notebook.stop()>
                         "Stop"
                     </button>
-                    <button type="button" data-testid="clear" disabled=move || running() || scrollback.is_empty()
-                        on:click=move |_| notebook.clear() title="Remove every cell above (the session keeps its state)">
+                    <button type="button" data-testid="clear" disabled=running on:click=move |_| notebook.clear()>
                         "Clear scrollback"
                     </button>
                 </div>

@@ -92,6 +92,18 @@ pub fn parent_origin() -> Option<String> {
     host_api::parent_origin(nearest.as_deref(), &referrer).map(str::to_owned)
 }
 
+/// The event's target, or its nearest ancestor, that matches `selector`.
+pub fn closest_to_target(event: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    event
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(selector)
+        .ok()
+        .flatten()
+}
+
 pub fn own_origin() -> String {
     web_sys::window()
         .and_then(|window| window.location().origin().ok())

@@ -4,7 +4,6 @@
 
 mod api;
 mod app;
-mod backend_badge;
 mod browser;
 mod cell_view;
 mod editor;

@@ -4,8 +4,10 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, MouseEvent};
+use wasm_bindgen::closure::Closure;
+use web_sys::{Event, HtmlElement};
 
+use super::browser;
 use super::state::{Connection, Notebook, Scrollback};
 use crate::render::first_page;
 
@@ -13,20 +15,7 @@ use crate::render::first_page;
 pub fn Welcome() -> impl IntoView {
     let connection = expect_context::<Connection>();
     let scrollback = expect_context::<Scrollback>();
-    let notebook = expect_context::<Notebook>();
-    // One listener for every example button.
-    let run_example = move |event: MouseEvent| {
-        let example = event
-            .target()
-            .and_then(|target| target.dyn_into::<Element>().ok())
-            .and_then(|target| target.closest("[data-example]").ok().flatten())
-            .and_then(|button| button.get_attribute("data-example"))
-            .and_then(|index| first_page::example_at(&index));
-        if let (Some(example), false) = (example, notebook.is_running_untracked()) {
-            notebook.run_in_turn(example.cells.iter().map(|&cell| cell.to_owned()).collect());
-            focus_editor();
-        }
-    };
+    run_examples_clicked(expect_context::<Notebook>());
     view! {
         // Empty, and so hidden by the CSS, once there are cells.
         <section class="welcome" data-testid="welcome" aria-labelledby="welcome-title"
@@ -36,10 +25,29 @@ pub fn Welcome() -> impl IntoView {
                 } else {
                     String::new()
                 }
-            }
-            on:click=run_example>
+            }>
         </section>
     }
+}
+
+/// Runs the example whose button is clicked, for the page's life: one
+/// listener on the document for every button (a component's handler costs
+/// the wasm more).
+fn run_examples_clicked(notebook: Notebook) {
+    let on_click = Closure::<dyn Fn(Event)>::new(move |event: Event| {
+        let Some(example) = browser::closest_to_target(&event, "[data-example]")
+            .and_then(|button| button.get_attribute("data-example"))
+            .and_then(|index| first_page::example_at(&index))
+        else {
+            return;
+        };
+        if !notebook.is_running_untracked() {
+            notebook.run_in_turn(example.cells.iter().map(|&cell| cell.to_owned()).collect());
+            focus_editor();
+        }
+    });
+    let _ = document().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
 }
 
 /// The button clicked goes away with the welcome: the focus goes where the

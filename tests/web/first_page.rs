@@ -25,11 +25,7 @@ async fn an_empty_scrollback_shows_the_welcome_with_every_example() {
         "Together: key needed"
     );
     assert!(text(&app.one("[data-testid=welcome-backend]")).contains("straight to Together"));
-    // "Clear scrollback" has nothing to clear.
-    assert_eq!(
-        attr(&app.one("[data-testid=clear]"), "disabled").as_deref(),
-        Some("")
-    );
+    assert_eq!(text(&app.one("[data-testid=clear]")), "Clear scrollback");
 
     drop(app);
     reset_storage();
@@ -39,12 +35,14 @@ async fn an_empty_scrollback_shows_the_welcome_with_every_example() {
 async fn the_shortcuts_dialog_shows_the_whole_table() {
     reset_storage();
     let app = mount_app().await;
-    let dialog: web_sys::HtmlDialogElement = app.one("[data-testid=shortcuts]").unchecked_into();
-    assert!(!dialog.open());
     click(&app.one("[data-testid=shortcuts-button]"));
+    // Made on first use, in the body.
+    let page = document().document_element().expect("an <html>");
+    let dialog: web_sys::HtmlDialogElement =
+        one(&page, "dialog[data-testid=shortcuts]").unchecked_into();
     assert!(dialog.open());
 
-    let rows = app.all("[data-testid=shortcuts] tr");
+    let rows = all(&dialog, "tr");
     let table: Vec<(&str, &str)> = SHORTCUTS
         .iter()
         .flat_map(|group| {
@@ -59,17 +57,18 @@ async fn the_shortcuts_dialog_shows_the_whole_table() {
         assert_eq!(text(&one(row, "kbd")), keys);
         assert_eq!(text(&one(row, "td:last-child")), action);
     }
-    let captions: Vec<String> = app
-        .all("[data-testid=shortcuts] caption")
-        .iter()
-        .map(text)
-        .collect();
+    let captions: Vec<String> = all(&dialog, "caption").iter().map(text).collect();
     let places: Vec<&str> = SHORTCUTS.iter().map(|group| group.place).collect();
     assert_eq!(captions, places);
 
     // Close is a dialog form's button: it closes without script.
-    click(&app.one("[data-testid=close-shortcuts]"));
+    click(&one(&dialog, "[data-testid=close-shortcuts]"));
     wait_for("the dialog to close", || !dialog.open()).await;
+    // Opened again, it is the same dialog.
+    click(&app.one("[data-testid=shortcuts-button]"));
+    assert!(dialog.open());
+    assert_eq!(all(&page, "dialog").len(), 1);
+    dialog.close();
 
     drop(app);
     reset_storage();

@@ -155,7 +155,7 @@ async fn the_badge_names_the_backend_and_asks_for_a_missing_key() {
         "Together via server"
     );
     let backend = browser.text("[data-testid=welcome-backend]").await;
-    assert!(backend.contains("server's key"), "{backend}");
+    assert!(backend.contains("Together with its own key"), "{backend}");
 
     // No server: Together with the reader's key, which is missing.
     browser.load(&static_host().await).await;
