@@ -28,6 +28,7 @@ trunk build --release --public-url /play/ --dist target/dist-subpath
 
 step "native tests, every tier"
 cargo test --workspace --all-features --locked
+bash scripts/fuzz-api.sh
 
 step "wasm-bindgen tests in headless Chromium"
 cargo test -p tci-playground --target wasm32-unknown-unknown --locked

@@ -2,7 +2,8 @@
 //! binary: `cargo bench -p tci-server --bench local_backend`.
 //!
 //! Prints: round trip of `x = 1` (p50/p99), first execute of a new session
-//! with the pool warm and cold, idle memory per session, and 20 sessions
+//! with the pool warm and cold, idle memory per session (with the default
+//! `--preload` and with none), and 20 sessions
 //! running 200 executes each at once (throughput, p99, errors).
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -44,6 +45,21 @@ fn python_children_rss_kib(server: &RunningServer) -> Vec<u64> {
         .filter(|(_, parent)| *parent == server.pid())
         .map(|(rss, _)| rss)
         .collect()
+}
+
+/// Long enough for a pooled interpreter to start and preload here.
+const POOL_REFILL: Duration = Duration::from_millis(2500);
+
+fn print_idle_memory(server: &RunningServer, label: &str) {
+    let rss = python_children_rss_kib(server);
+    let mut sorted = rss.clone();
+    sorted.sort();
+    println!(
+        "idle memory per session, {label} (RSS of {} interpreters after `x = 1`): median {:.1} MB, max {:.1} MB",
+        rss.len(),
+        sorted[sorted.len() / 2] as f64 / 1024.0,
+        *sorted.last().unwrap() as f64 / 1024.0
+    );
 }
 
 async fn execute(
@@ -114,7 +130,9 @@ async fn main() {
 
     let mut warm = Vec::new();
     for _ in 0..10 {
-        tokio::time::sleep(Duration::from_millis(800)).await; // let the pool refill
+        // Let the pool refill: a pooled interpreter imports the --preload
+        // modules (numpy, pandas, pyplot) before it is ready.
+        tokio::time::sleep(POOL_REFILL).await;
         let start = Instant::now();
         execute(&client, &server.url, "x = 1", None).await.unwrap();
         warm.push(start.elapsed());
@@ -127,15 +145,17 @@ async fn main() {
     );
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss = python_children_rss_kib(&server);
-    let mut sorted = rss.clone();
-    sorted.sort();
-    println!(
-        "idle memory per session (RSS of {} interpreters after `x = 1`): median {:.1} MB, max {:.1} MB",
-        rss.len(),
-        sorted[sorted.len() / 2] as f64 / 1024.0,
-        *sorted.last().unwrap() as f64 / 1024.0
-    );
+    print_idle_memory(&server, "--preload default");
+    drop(server);
+
+    // The same sessions without preloaded modules.
+    let server = start(&["--pool-size", "2", "--preload", ""]);
+    for _ in 0..11 {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        execute(&client, &server.url, "x = 1", None).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    print_idle_memory(&server, "--preload \"\"");
     drop(server);
 
     let server = start(&["--pool-size", "0"]);

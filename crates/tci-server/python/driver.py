@@ -4,7 +4,14 @@ The server starts one of these per session. Requests arrive on stdin as one
 JSON object per line, `{"code": "..."}`; each is answered on stdout with one
 line, `{"outputs": [...]}`, holding TCI outputs (`stdout`, `stderr`, `error`,
 `display_data`, `execute_result`) in the order they happened. Before the
-first request the driver writes `{"ready": true}`.
+first request the driver writes `{"ready": true, "pid": ..., "preload_failed":
+[...]}`.
+
+A pooled interpreter is started with TCI_PRELOAD, a comma-separated list of
+modules it imports (and, for pyplot, renders one figure with) before it says
+it is ready, so that a session's first `import pandas` or first plot does not
+pay for loading them. The modules land in `sys.modules` only: the user's
+namespace stays empty, as in a fresh Python.
 
 The protocol pipes are moved off fds 0/1/2 at start-up so that user code
 (print, input, os.system, C extensions) can never write into the protocol;
@@ -27,12 +34,41 @@ def send(message):
     PROTOCOL_OUT.flush()
 
 
-def apply_memory_limit():
-    limit = int(os.environ.get("TCI_MEMORY_LIMIT_BYTES", "0"))
-    if limit > 0:
-        import resource
+def apply_limits():
+    import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    for variable, kind in (
+        ("TCI_MEMORY_LIMIT_BYTES", resource.RLIMIT_AS),
+        # Python ignores SIGXFSZ, so a write past the limit raises
+        # OSError(EFBIG) instead of killing the session.
+        ("TCI_FILE_SIZE_LIMIT_BYTES", resource.RLIMIT_FSIZE),
+    ):
+        limit = int(os.environ.get(variable, "0"))
+        if limit > 0:
+            resource.setrlimit(kind, (limit, limit))
+
+
+def die_with_the_server():
+    """Kills this session's whole process group when its parent (the
+    server, or bubblewrap) goes away, even while user code runs: a server
+    killed with SIGKILL cannot do it itself."""
+    parent = os.getppid()
+
+    def watch():
+        import select
+
+        try:
+            pidfd = os.pidfd_open(parent)
+            select.select([pidfd], [], [])
+        except (AttributeError, OSError):
+            # No pidfd here (Linux before 5.3): look once a second.
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(1)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
 
 
 class Outputs:
@@ -270,6 +306,58 @@ def colour_scheme():
     return "linux" if IPython.version_info[0] >= 9 else "Linux"
 
 
+def preload(names):
+    """Imports the modules named, before any session uses this process;
+    returns why each one that failed did."""
+    import importlib
+
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 - any failure is reported, none is fatal
+            failed.append(f"{name}: {type(error).__name__}: {error}")
+    if "matplotlib.pyplot" in sys.modules:
+        try:
+            warm_up_figures()
+        except Exception as error:  # noqa: BLE001
+            failed.append(f"matplotlib.pyplot (first figure): {type(error).__name__}: {error}")
+    return failed
+
+
+def warm_up_figures():
+    """Does once what a session's first plot would: resolves pyplot's backend
+    (which hooks the inline backend into the shell) and renders a figure to
+    PNG, loading the fonts and the renderer. The figure is not pyplot's, so
+    no figure, number or pending draw is left for the session to see."""
+    import matplotlib
+    import matplotlib.pyplot as pyplot
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    pyplot.switch_backend(matplotlib.rcParams["backend"])
+    figure = Figure()
+    axes = figure.subplots()
+    axes.plot([0, 1], [0, 1])
+    axes.set_title("warm-up")
+    print_figure(figure, "png", bbox_inches="tight")
+
+
+def show_figures_before_redrawing(shell):
+    """After each cell pyplot redraws every open figure (in interactive mode),
+    then the inline backend draws them again to show and close them. With the
+    inline backend's flush first, the redraw finds nothing left open: one
+    whole draw less per plotting cell, and the same outputs."""
+    callbacks = shell.events.callbacks["post_execute"]
+    names = [getattr(callback, "__name__", "") for callback in callbacks]
+    if "flush_figures" in names and "_draw_all_if_interactive" in names:
+        flush = callbacks[names.index("flush_figures")]
+        redraw_at = names.index("_draw_all_if_interactive")
+        if names.index("flush_figures") > redraw_at:
+            callbacks.remove(flush)
+            callbacks.insert(redraw_at, flush)
+
+
 def flush_open_figures():
     """Shows figures still open at the end of a cell, as Jupyter does, when
     the code used pyplot without `plt.show()`."""
@@ -285,7 +373,8 @@ def flush_open_figures():
 
 
 def main():
-    apply_memory_limit()
+    die_with_the_server()
+    apply_limits()
     cap = int(os.environ.get("TCI_OUTPUT_CAP_BYTES", DEFAULT_OUTPUT_CAP))
     # Inline figures are PNG bundles, exactly what Jupyter returns.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -300,7 +389,14 @@ def main():
     sys.stderr = StreamToOutputs("stderr")
 
     shell = build_shell()
-    send({"ready": True, "pid": os.getpid()})
+    modules = [name.strip() for name in os.environ.get("TCI_PRELOAD", "").split(",")]
+    failed = preload([name for name in modules if name])
+    with LOCK:
+        # What importing printed (warnings, a font cache being built) is no
+        # session's output.
+        drain_captured()
+        CURRENT = Outputs(cap)
+    send({"ready": True, "pid": os.getpid(), "preload_failed": failed})
 
     # The server interrupts a running execution with SIGINT. One that lands
     # between executions (the code finished as the timeout fired) has
@@ -320,6 +416,7 @@ def main():
         request = json.loads(line)
         with LOCK:
             CURRENT = Outputs(cap)
+        show_figures_before_redrawing(shell)
         try:
             running = True
             shell.run_cell(request["code"], store_history=True)

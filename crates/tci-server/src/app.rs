@@ -19,6 +19,7 @@ use crate::config::defaults;
 use crate::local::LocalBackend;
 use crate::middleware::{
     ApiGuard, auth::require_token, origin, paths::collapse_slashes, rate_limit,
+    unread_body::read_past_unread_body,
 };
 use crate::proxy::Proxy;
 use crate::site;
@@ -128,5 +129,8 @@ fn routes(state: AppState, site: &Site) -> Router {
         )
         .with_state(state)
         .fallback_service(site::service(site))
+        // Outside every route and guard: whoever answered without reading
+        // the body, the connection stays usable or is closed openly.
+        .layer(middleware::from_fn(read_past_unread_body))
         .layer(TraceLayer::new_for_http())
 }

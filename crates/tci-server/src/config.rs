@@ -10,7 +10,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::app::Site;
 use crate::local::LocalConfig;
@@ -32,12 +33,16 @@ pub mod defaults {
     pub const PYTHON: &str = ".venv/bin/python";
     pub const POOL_SIZE: usize = 2;
     pub const MAX_SESSIONS: usize = 32;
+    /// `--sessions-per-client` where clients can be told apart.
+    pub const SESSIONS_PER_CLIENT: usize = 8;
+    pub const PRELOAD: &str = "numpy,pandas,matplotlib.pyplot";
     pub const SESSION_MINUTES: f64 = 60.0;
     pub const IDLE_MINUTES: f64 = 30.0;
     pub const EXEC_TIMEOUT: f64 = 120.0;
     pub const INTERRUPT_GRACE: f64 = 3.0;
     pub const OUTPUT_CAP: usize = 1 << 20;
     pub const MEMORY_MIB: u64 = 1024;
+    pub const FILE_SIZE_MIB: u64 = 1024;
     pub const SANDBOX: SandboxChoice = SandboxChoice::Auto;
 }
 
@@ -67,12 +72,20 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
 
     /// Requests per minute one client may make to the API (0: no limit).
+    /// The default applies in proxy mode and on a non-loopback bind; on a
+    /// loopback bind the local backend has no limit unless this is given.
     #[arg(long, env = "TCI_RATE_PER_MINUTE", default_value_t = defaults::RATE_PER_MINUTE)]
     pub rate_per_minute: u32,
 
     /// API requests one client may have in flight at once (0: no limit).
+    /// The default applies as --rate-per-minute's does.
     #[arg(long, env = "TCI_CONCURRENT_PER_CLIENT", default_value_t = defaults::CONCURRENT_PER_CLIENT)]
     pub concurrent_per_client: u32,
+
+    /// Which of the two limits above were given (flag or environment)
+    /// rather than defaulted; set by [`Config::try_from_args`].
+    #[arg(skip)]
+    pub limits_given: LimitsGiven,
 
     /// Identify clients by the first X-Forwarded-For address (only behind a
     /// reverse proxy that sets it).
@@ -96,7 +109,53 @@ pub struct Config {
     pub local: LocalArgs,
 }
 
+/// Whether each rate limit was asked for explicitly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LimitsGiven {
+    pub rate_per_minute: bool,
+    pub concurrent_per_client: bool,
+}
+
 impl Config {
+    /// The flags from `args` (the program's name first) and the
+    /// environment, noting which rate limits were given.
+    pub fn try_from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Config::command().try_get_matches_from(args)?;
+        let mut config = Config::from_arg_matches(&matches)?;
+        let given = |id: &str| {
+            matches!(
+                matches.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        };
+        config.limits_given = LimitsGiven {
+            rate_per_minute: given("rate_per_minute"),
+            concurrent_per_client: given("concurrent_per_client"),
+        };
+        Ok(config)
+    }
+
+    /// The per-client limits in force. People point their own test suites
+    /// (Together's SDKs) at a local backend on loopback and send thousands
+    /// of requests, so there the limits are off unless asked for; in proxy
+    /// mode (the server's key is spent) and on any non-loopback bind (other
+    /// people can reach it) the defaults apply.
+    pub fn rate_limiter(&self, proxy: bool) -> Option<RateLimiter> {
+        let defaults_apply = proxy || !self.bind.ip().is_loopback();
+        let pick = |value: u32, given: bool| if defaults_apply || given { value } else { 0 };
+        RateLimiter::new(
+            pick(self.rate_per_minute, self.limits_given.rate_per_minute),
+            pick(
+                self.concurrent_per_client,
+                self.limits_given.concurrent_per_client,
+            ),
+        )
+    }
+
     /// How the site around the API is served.
     pub fn site(&self) -> Site {
         Site {
@@ -106,13 +165,28 @@ impl Config {
         }
     }
 
-    /// The Origin check and the rate limits in front of the API.
-    pub fn api_guard(&self) -> ApiGuard {
+    /// The Origin check and the rate limits in front of the API (proxy
+    /// mode or the local backend).
+    pub fn api_guard(&self, proxy: bool) -> ApiGuard {
         ApiGuard {
             allowed_origins: self.allowed_origins.clone(),
-            limits: RateLimiter::new(self.rate_per_minute, self.concurrent_per_client),
+            limits: self.rate_limiter(proxy),
             trust_forwarded_for: self.trust_forwarded_for,
         }
+    }
+
+    /// `--sessions-per-client`, else its default: on a loopback bind without
+    /// --trust-forwarded-for every request comes from one client (this
+    /// machine, or a reverse proxy here), whom a cap per client would only
+    /// hold below --max-sessions.
+    pub fn sessions_per_client(&self) -> usize {
+        self.local.sessions_per_client.unwrap_or(
+            if self.bind.ip().is_loopback() && !self.trust_forwarded_for {
+                0
+            } else {
+                defaults::SESSIONS_PER_CLIENT
+            },
+        )
     }
 }
 
@@ -170,9 +244,26 @@ pub struct LocalArgs {
     #[arg(long, env = "TCI_POOL_SIZE", default_value_t = defaults::POOL_SIZE)]
     pub pool_size: usize,
 
-    /// Live sessions at most; a new session beyond it is refused with 503.
+    /// Live sessions at most; a new session beyond it takes the place of the
+    /// longest-idle session that is not running (503 when all are running).
     #[arg(long, env = "TCI_MAX_SESSIONS", default_value_t = defaults::MAX_SESSIONS)]
     pub max_sessions: usize,
+
+    /// Live sessions one client may hold (429 beyond; 0: no limit). Default:
+    /// 8 where clients can be told apart (a non-loopback bind, or
+    /// --trust-forwarded-for), else no limit.
+    #[arg(long, env = "TCI_SESSIONS_PER_CLIENT")]
+    pub sessions_per_client: Option<usize>,
+
+    /// Modules pooled interpreters import while they wait, so that a
+    /// session's first use of them is instant (comma-separated; "" for none).
+    #[arg(
+        long,
+        env = "TCI_PRELOAD",
+        value_delimiter = ',',
+        default_value = defaults::PRELOAD
+    )]
+    pub preload: Vec<String>,
 
     /// Minutes a session lives after it starts.
     #[arg(long, env = "TCI_SESSION_MINUTES", value_parser = non_negative, default_value_t = defaults::SESSION_MINUTES)]
@@ -200,6 +291,11 @@ pub struct LocalArgs {
     #[arg(long, env = "TCI_MEMORY_MIB", default_value_t = defaults::MEMORY_MIB)]
     pub memory_mib: u64,
 
+    /// Largest file a session may write, in MiB (0: no limit): a write
+    /// past it fails with Python's `OSError: [Errno 27] File too large`.
+    #[arg(long, env = "TCI_FILE_SIZE_MIB", default_value_t = defaults::FILE_SIZE_MIB)]
+    pub file_size_mib: u64,
+
     /// Run sessions in bubblewrap (read-only root, no network, only their own
     /// folder writable): `auto` uses it when `bwrap` works, `on` requires it.
     #[arg(long, env = "TCI_SANDBOX", value_enum, default_value_t = defaults::SANDBOX)]
@@ -221,12 +317,15 @@ impl Default for LocalArgs {
             work_dir: None,
             pool_size: defaults::POOL_SIZE,
             max_sessions: defaults::MAX_SESSIONS,
+            sessions_per_client: None,
+            preload: defaults::PRELOAD.split(',').map(str::to_owned).collect(),
             session_minutes: defaults::SESSION_MINUTES,
             idle_minutes: defaults::IDLE_MINUTES,
             exec_timeout: defaults::EXEC_TIMEOUT,
             interrupt_grace: defaults::INTERRUPT_GRACE,
             output_cap: defaults::OUTPUT_CAP,
             memory_mib: defaults::MEMORY_MIB,
+            file_size_mib: defaults::FILE_SIZE_MIB,
             sandbox: defaults::SANDBOX,
         }
     }
@@ -247,7 +346,17 @@ impl LocalArgs {
             interrupt_grace: Duration::from_secs_f64(self.interrupt_grace),
             output_cap: self.output_cap,
             memory_limit: (self.memory_mib > 0).then_some(self.memory_mib << 20),
+            file_size_limit: (self.file_size_mib > 0).then_some(self.file_size_mib << 20),
             sandbox,
+            preload: self
+                .preload
+                .iter()
+                .map(|module| module.trim().to_owned())
+                .filter(|module| !module.is_empty())
+                .collect(),
+            sessions_per_client: self
+                .sessions_per_client
+                .unwrap_or(defaults::SESSIONS_PER_CLIENT),
         }
     }
 }
@@ -257,5 +366,106 @@ fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
         _ => Err(format!("{text:?} is not a number of zero or more")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(args: &[&str], proxy: bool) -> Option<(u32, u32)> {
+        let config = Config::try_from_args([&["tci-server"], args].concat()).unwrap();
+        config
+            .rate_limiter(proxy)
+            .map(|limiter| (limiter.per_minute(), limiter.concurrent()))
+    }
+
+    #[test]
+    fn a_local_backend_on_loopback_has_no_rate_limit_unless_asked() {
+        assert_eq!(limits(&[], false), None);
+        assert_eq!(limits(&["--bind", "[::1]:9000"], false), None);
+        assert_eq!(
+            limits(&["--rate-per-minute", "500"], false),
+            Some((500, 0)),
+            "each limit given turns on that limit only"
+        );
+        assert_eq!(
+            limits(&["--concurrent-per-client", "2"], false),
+            Some((0, 2))
+        );
+        assert_eq!(
+            limits(
+                &["--rate-per-minute", "120", "--concurrent-per-client", "4"],
+                false
+            ),
+            Some((120, 4)),
+            "a value equal to the default counts as asked for"
+        );
+    }
+
+    #[test]
+    fn proxy_mode_and_public_binds_have_the_default_limits() {
+        let default = Some((defaults::RATE_PER_MINUTE, defaults::CONCURRENT_PER_CLIENT));
+        assert_eq!(limits(&[], true), default);
+        assert_eq!(limits(&["--bind", "0.0.0.0:8080"], false), default);
+        assert_eq!(limits(&["--bind", "192.168.1.5:8080"], true), default);
+        assert_eq!(
+            limits(&["--bind", "0.0.0.0:8080", "--rate-per-minute", "0"], false),
+            Some((0, defaults::CONCURRENT_PER_CLIENT))
+        );
+        assert_eq!(
+            limits(
+                &["--rate-per-minute", "0", "--concurrent-per-client", "0"],
+                true
+            ),
+            None,
+            "zero still turns a limit off"
+        );
+    }
+
+    fn parse(args: &[&str]) -> Config {
+        Config::try_parse_from([&["tci-server"], args].concat()).unwrap()
+    }
+
+    #[test]
+    fn clients_are_capped_only_where_they_can_be_told_apart() {
+        assert_eq!(parse(&[]).sessions_per_client(), 0, "loopback: one client");
+        assert_eq!(
+            parse(&["--trust-forwarded-for"]).sessions_per_client(),
+            defaults::SESSIONS_PER_CLIENT
+        );
+        assert_eq!(
+            parse(&["--bind", "0.0.0.0:8080"]).sessions_per_client(),
+            defaults::SESSIONS_PER_CLIENT
+        );
+        assert_eq!(
+            parse(&["--sessions-per-client", "3"]).sessions_per_client(),
+            3
+        );
+        assert_eq!(
+            parse(&["--bind", "0.0.0.0:8080", "--sessions-per-client", "0"]).sessions_per_client(),
+            0
+        );
+    }
+
+    #[test]
+    fn the_preload_list_is_comma_separated_and_can_be_emptied() {
+        let modules = |args: &[&str]| {
+            parse(args)
+                .local
+                .to_local_config(PathBuf::new(), false)
+                .preload
+        };
+        assert_eq!(
+            modules(&[]),
+            ["numpy", "pandas", "matplotlib.pyplot"],
+            "the default"
+        );
+        assert_eq!(
+            modules(&["--preload", "polars, scipy"]),
+            ["polars", "scipy"]
+        );
+        assert!(modules(&["--preload", ""]).is_empty());
+        assert!(modules(&["--preload="]).is_empty());
     }
 }

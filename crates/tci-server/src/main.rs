@@ -1,4 +1,3 @@
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -10,7 +9,9 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match tci_server::run(tci_server::config::Config::parse()).await {
+    let config = tci_server::config::Config::try_from_args(std::env::args_os())
+        .unwrap_or_else(|error| error.exit());
+    match tci_server::run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");

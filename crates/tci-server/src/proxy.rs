@@ -103,7 +103,8 @@ impl Proxy {
 }
 
 /// 504 when the upstream was too slow, 502 when it could not be reached or
-/// broke off; the details go to the log (they never contain the key).
+/// broke off its answer (closed the connection halfway, sent something that
+/// is not HTTP); the details go to the log (they never contain the key).
 fn failure(error: &reqwest::Error) -> Response {
     let (status, code, message) = if error.is_timeout() {
         (
@@ -111,11 +112,17 @@ fn failure(error: &reqwest::Error) -> Response {
             "upstream_timeout",
             "the upstream API did not answer in time",
         )
-    } else {
+    } else if error.is_connect() {
         (
             StatusCode::BAD_GATEWAY,
             "upstream_unreachable",
             "the upstream API could not be reached",
+        )
+    } else {
+        (
+            StatusCode::BAD_GATEWAY,
+            "upstream_incomplete",
+            "the upstream API broke off its answer; the code may or may not have run, and it was not retried",
         )
     };
     tracing::warn!(%error, %status, "upstream request failed");

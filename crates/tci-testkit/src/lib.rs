@@ -1,11 +1,13 @@
 //! What tci-server's integration tests and benchmarks share: a real local
 //! backend (real Python from the project's .venv) behind the router driven
 //! with `oneshot`, every response checked against the OpenAPI schemas; the
-//! real binary on a free port; a stub of Together's API; headless Chromium.
+//! real binary on a free port; a stub of Together's API; headless Chromium;
+//! a keep-alive HTTP/1.1 client written by hand.
 //! A dev-dependency only: none of it is built into the server.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 pub mod browser;
+pub mod raw_http;
 mod request_log;
 pub mod stub_upstream;
 
@@ -47,12 +49,16 @@ pub fn schemas() -> &'static Schemas {
     SCHEMAS.get_or_init(Schemas::load)
 }
 
-/// The server's own defaults, with the project's Python, no sandbox, and one
-/// interpreter kept waiting instead of two (tests start many backends at once).
+/// The server's own defaults, with the project's Python, no sandbox, one
+/// interpreter kept waiting instead of two and no modules preloaded (tests
+/// start many backends at once), and no cap per client (as on the loopback
+/// bind tests use). Tests about those set them.
 pub fn config(work_root: &Path) -> LocalConfig {
     LocalConfig {
         python: python(),
         pool_size: 1,
+        preload: Vec::new(),
+        sessions_per_client: 0,
         ..LocalArgs::default().to_local_config(work_root.to_path_buf(), false)
     }
 }
@@ -167,44 +173,62 @@ pub fn kinds(outputs: &[Value]) -> Vec<&str> {
         .collect()
 }
 
+/// What `RunningServer::start` passes before the test's own flags.
+const TEST_DEFAULTS: &[&str] = &["--pool-size", "1", "--preload", ""];
+
 /// The real `tci-server` binary on a free port, killed when dropped.
 #[derive(Debug)]
 pub struct RunningServer {
     pub url: String,
+    /// The line it printed on start-up (its URL, backend and limits).
+    pub banner: String,
     child: std::process::Child,
 }
 
 impl RunningServer {
-    /// With one pooled interpreter, enough for a test.
+    /// With one pooled interpreter, enough for a test, and no modules
+    /// preloaded (unless `extra_args` ask): tests start many servers at once.
     pub fn start(extra_args: &[&str]) -> Self {
         Self::start_with_env(extra_args, &[])
     }
 
     pub fn start_with_env(extra_args: &[&str], env: &[(&str, &str)]) -> Self {
-        Self::launch(&[&["--pool-size", "1"], extra_args].concat(), env)
+        Self::launch(&[TEST_DEFAULTS, extra_args].concat(), env)
     }
 
     /// On a free loopback port with exactly `args` besides the address, and
     /// no upstream key from the caller's environment.
     pub fn launch(args: &[&str], env: &[(&str, &str)]) -> Self {
-        Self::spawn(args, env, std::process::Stdio::inherit())
+        Self::spawn("127.0.0.1:0", args, env, std::process::Stdio::inherit())
+    }
+
+    /// Like `start`, on `address` (`127.0.0.1:port`): a server started
+    /// again where one was killed.
+    pub fn start_at(address: &str, extra_args: &[&str]) -> Self {
+        let args = [&["--pool-size", "1"], extra_args].concat();
+        Self::spawn(address, &args, &[], std::process::Stdio::inherit())
+    }
+
+    /// `127.0.0.1:port`, from the URL.
+    pub fn address(&self) -> &str {
+        self.url.trim_start_matches("http://").trim_end_matches('/')
     }
 
     /// Like `start`, and every request the server receives is recorded (its
     /// log at debug level, read from its stderr).
     pub fn start_logging_requests(extra_args: &[&str]) -> (Self, RequestLog) {
-        let args = [&["--pool-size", "1"], extra_args].concat();
+        let args = [TEST_DEFAULTS, extra_args].concat();
         let env = [("RUST_LOG", "warn,tower_http=debug"), ("NO_COLOR", "1")];
-        let mut server = Self::spawn(&args, &env, std::process::Stdio::piped());
+        let mut server = Self::spawn("127.0.0.1:0", &args, &env, std::process::Stdio::piped());
         let stderr = server.child.stderr.take().unwrap();
         (server, RequestLog::read(stderr))
     }
 
-    fn spawn(args: &[&str], env: &[(&str, &str)], stderr: std::process::Stdio) -> Self {
+    fn spawn(bind: &str, args: &[&str], env: &[(&str, &str)], stderr: std::process::Stdio) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(server_binary())
             .current_dir(workspace_root())
-            .args(["--bind", "127.0.0.1:0"])
+            .args(["--bind", bind])
             .args(args)
             .env("RUST_LOG", "warn,tower_http=off")
             .env_remove("TOGETHER_API_KEY")
@@ -223,11 +247,93 @@ impl RunningServer {
             .find(|word| word.starts_with("http://"))
             .unwrap_or_else(|| panic!("no URL in the start-up line {line:?}"))
             .to_owned();
-        RunningServer { url, child }
+        RunningServer {
+            url,
+            banner: line.trim_end().to_owned(),
+            child,
+        }
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Sends `signal` to the server process.
+    pub fn signal(&self, signal: nix::sys::signal::Signal) {
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(self.pid()).unwrap());
+        nix::sys::signal::kill(pid, signal).unwrap();
+    }
+
+    /// Its exit status, once it has exited within `limit`.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+/// Every process below `pid` (children, their children…), from /proc.
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Some(parent) = parent_of(child) {
+            parents.push((child, parent));
+        }
+    }
+    let mut found = vec![pid];
+    let mut index = 0;
+    while index < found.len() {
+        let parent = found[index];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, of)| *of == parent)
+                .map(|(child, _)| *child),
+        );
+        index += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// The parent of `pid`, from its /proc stat line (after the command's
+/// closing parenthesis: state, then the parent's pid).
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(") ")?;
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Whether `pid` is a process that has not ended (a zombie has).
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let (_, rest) = stat.rsplit_once(") ")?;
+            rest.split_whitespace().next().map(|state| state != "Z")
+        })
+        .unwrap_or(false)
+}
+
+/// Waits up to `limit` for every process of `pids` to end; those left.
+pub async fn survivors(pids: &[u32], limit: std::time::Duration) -> Vec<u32> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let left: Vec<u32> = pids.iter().copied().filter(|pid| alive(*pid)).collect();
+        if left.is_empty() || tokio::time::Instant::now() > deadline {
+            return left;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 

@@ -84,10 +84,20 @@ impl ApiFailure {
                 "invalid_request_error",
                 "invalid_file",
             ),
+            ApiFailure::Execute(E::ClientSessionCap { .. }) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                "too_many_sessions_for_client",
+            ),
             ApiFailure::Execute(E::TooManySessions(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "server_error",
                 "too_many_sessions",
+            ),
+            ApiFailure::Execute(E::ShuttingDown) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_error",
+                "shutting_down",
             ),
             ApiFailure::Execute(E::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -155,7 +165,14 @@ impl IntoResponse for ApiFailure {
             other => other.to_string(),
         };
         let mut response = (status, Json(ApiError::new(message, kind, code))).into_response();
-        if let ApiFailure::RateLimited(seconds) = &self
+        let retry_after = match &self {
+            ApiFailure::RateLimited(seconds) => Some(*seconds),
+            ApiFailure::Execute(ExecuteError::ClientSessionCap { retry_after, .. }) => {
+                Some(retry_after.as_secs())
+            }
+            _ => None,
+        };
+        if let Some(seconds) = retry_after
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -1,5 +1,7 @@
 //! `POST /tci/execute`: run code in a session here, or forward it upstream.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{Method, header};
@@ -7,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use tci_api::{EXECUTE_PATH, ExecuteRequest, ExecuteResponse, FileEncoding};
 
+use super::ClientId;
 use super::error::ApiFailure;
 use super::wire::{JsonBody, body_bytes};
 use crate::app::{AppState, Backend};
@@ -18,9 +21,15 @@ pub async fn execute(
 ) -> Result<Response, ApiFailure> {
     match &state.backend {
         Backend::Local(local) => {
+            let client = request
+                .extensions()
+                .get::<ClientId>()
+                .map_or_else(|| Arc::from("unknown"), |client| client.0.clone());
             let JsonBody(request) =
                 JsonBody::<ExecuteRequest>::from_request(request, &state).await?;
-            Ok(execute_locally(local, request).await?.into_response())
+            Ok(execute_locally(local, request, client)
+                .await?
+                .into_response())
         }
         Backend::Proxy(proxy) => {
             let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
@@ -35,6 +44,7 @@ pub async fn execute(
 async fn execute_locally(
     backend: &LocalBackend,
     request: ExecuteRequest,
+    client: Arc<str>,
 ) -> Result<Json<ExecuteResponse>, ApiFailure> {
     let files = request
         .files
@@ -63,6 +73,7 @@ async fn execute_locally(
             code: request.code,
             session_id: request.session_id,
             files,
+            client,
         })
         .await?;
     Ok(Json(ExecuteResponse::success(

@@ -10,7 +10,16 @@ pub mod wire;
 
 pub use error::ApiFailure;
 
+use std::sync::Arc;
+
 use axum::extract::Request;
+
+/// Who is asking, as the rate limiter tells clients apart (the peer's
+/// address, or the first X-Forwarded-For address with
+/// `--trust-forwarded-for`): the middleware puts it on the request, and the
+/// local backend counts each client's sessions by it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientId(pub Arc<str>);
 
 pub async fn unknown_api_path(request: Request) -> ApiFailure {
     ApiFailure::NotFound(format!("no API endpoint at {}", request.uri().path()))

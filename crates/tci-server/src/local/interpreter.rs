@@ -19,10 +19,13 @@ use tokio::io::AsyncWriteExt;
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, LinesCodec};
+use tokio_util::sync::CancellationToken;
 
 use super::sandbox;
 
 const DRIVER: &str = include_str!("../../python/driver.py");
+/// What an execution interrupted by the server's shutdown ends with.
+const SHUTDOWN_MESSAGE: &str = "ServerShutdown: the server is stopping, so this execution was interrupted and the session ended. Its variables are lost; the next run starts a new session.";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How an interpreter is launched; shared by every session.
@@ -31,21 +34,39 @@ pub struct Launch {
     pub python: PathBuf,
     pub output_cap: usize,
     pub memory_limit: Option<u64>,
+    /// RLIMIT_FSIZE: the largest file the session may write, in bytes.
+    pub file_size_limit: Option<u64>,
     /// Run inside bubblewrap with this folder as the only writable one
     /// besides the session's own.
     pub sandbox_cache: Option<PathBuf>,
     /// Shared, writable caches (matplotlib's font cache, IPython's profile)
     /// so that no session pays to build them again.
     pub cache_dir: PathBuf,
+    /// Modules a pooled interpreter imports before it is ready.
+    pub preload: Vec<String>,
+}
+
+/// Whether a start imports [`Launch::preload`] first: a pooled interpreter
+/// does, one started while a session waits does not (the session would wait
+/// for modules it may never use).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preload {
+    Modules,
+    Nothing,
 }
 
 #[derive(Debug)]
 pub struct Interpreter {
     child: Child,
+    /// The child is bubblewrap, which reports a signal that killed Python
+    /// as the exit status 128 + the signal.
+    sandboxed: bool,
     /// The driver's own pid (inside bubblewrap it is not the child's).
     python_pid: Pid,
     stdin: ChildStdin,
     replies: mpsc::Receiver<Result<String, String>>,
+    /// Why modules of the preload list could not be imported.
+    preload_failed: Vec<String>,
 }
 
 /// What became of one execution.
@@ -79,6 +100,8 @@ pub enum StartError {
 struct Ready {
     ready: bool,
     pid: i32,
+    #[serde(default)]
+    preload_failed: Vec<String>,
 }
 
 /// A finished execution's reply: its outputs, already in the wire's shape.
@@ -90,8 +113,8 @@ struct Reply {
 impl Interpreter {
     /// Starts a driver with `dir` as its working directory and waits until it
     /// can take code.
-    pub async fn start(launch: &Launch, dir: &Path) -> Result<Self, StartError> {
-        let mut command = launch.command(dir);
+    pub async fn start(launch: &Launch, dir: &Path, preload: Preload) -> Result<Self, StartError> {
+        let mut command = launch.command(dir, preload);
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -137,13 +160,20 @@ impl Interpreter {
         let mut interpreter = Interpreter {
             python_pid: Pid::from_raw(child.id().map_or(0, |id| id as i32)),
             child,
+            sandboxed: launch.sandbox_cache.is_some(),
             stdin,
             replies,
+            preload_failed: Vec::new(),
         };
         match tokio::time::timeout(STARTUP_TIMEOUT, interpreter.replies.recv()).await {
             Ok(Some(Ok(line))) => match serde_json::from_str::<Ready>(&line) {
-                Ok(Ready { ready: true, pid }) => {
+                Ok(Ready {
+                    ready: true,
+                    pid,
+                    preload_failed,
+                }) => {
                     interpreter.python_pid = Pid::from_raw(pid);
+                    interpreter.preload_failed = preload_failed;
                     Ok(interpreter)
                 }
                 _ => Err(StartError::Exited(format!("unexpected first line: {line}"))),
@@ -165,40 +195,68 @@ impl Interpreter {
         }
     }
 
-    /// Runs `code`. After `timeout` the code is interrupted (the session
-    /// survives a KeyboardInterrupt); if it has not stopped `grace` later,
-    /// the whole process group is killed.
-    pub async fn run(&mut self, code: &str, timeout: Duration, grace: Duration) -> RunOutcome {
+    /// Why modules of the preload list could not be imported (the
+    /// interpreter works without them).
+    pub fn preload_failures(&self) -> &[String] {
+        &self.preload_failed
+    }
+
+    /// Runs `code`. After `timeout`, or when `stop` fires (the server is
+    /// shutting down), the code is interrupted; after a timeout the session
+    /// survives the KeyboardInterrupt, after a stop it ends. If the code has
+    /// not stopped `grace` after the interrupt, the whole process group is
+    /// killed.
+    pub async fn run(
+        &mut self,
+        code: &str,
+        timeout: Duration,
+        grace: Duration,
+        stop: &CancellationToken,
+    ) -> RunOutcome {
         let mut request = serde_json::json!({ "code": code }).to_string();
         request.push('\n');
         if self.stdin.write_all(request.as_bytes()).await.is_err() {
             return self.ended_after_crash().await;
         }
-        match tokio::time::timeout(timeout, self.replies.recv()).await {
-            Ok(reply) => self.outcome(reply).await,
-            Err(_) => {
-                tracing::info!(pid = %self.python_pid, "execution timed out; interrupting");
-                let _ = kill(self.python_pid, Signal::SIGINT);
-                match tokio::time::timeout(grace, self.replies.recv()).await {
-                    Ok(reply) => match self.outcome(reply).await {
-                        RunOutcome::Finished(mut outputs) => {
-                            outputs.push(Output::Error(format!(
-                                "TimeoutError: the execution was interrupted after {} s (the session's limit); the session is still running",
-                                timeout.as_secs_f64()
-                            )));
-                            RunOutcome::Finished(outputs)
-                        }
-                        ended => ended,
-                    },
-                    Err(_) => {
-                        self.kill();
-                        let _ = self.child.wait().await;
-                        RunOutcome::Ended(vec![Output::Error(format!(
-                            "TimeoutError: the execution ran past {} s and ignored the interrupt, so the session was ended. Its variables are lost; the next run starts a new session.",
-                            timeout.as_secs_f64()
-                        ))])
-                    }
+        let stopping = tokio::select! {
+            reply = tokio::time::timeout(timeout, self.replies.recv()) => match reply {
+                Ok(reply) => return self.outcome(reply).await,
+                Err(_) => false,
+            },
+            () = stop.cancelled() => true,
+        };
+        if stopping {
+            tracing::info!(pid = %self.python_pid, "the server is stopping; interrupting");
+        } else {
+            tracing::info!(pid = %self.python_pid, "execution timed out; interrupting");
+        }
+        let _ = kill(self.python_pid, Signal::SIGINT);
+        let seconds = timeout.as_secs_f64();
+        match tokio::time::timeout(grace, self.replies.recv()).await {
+            Ok(reply) => match self.outcome(reply).await {
+                RunOutcome::Finished(mut outputs) if stopping => {
+                    self.kill();
+                    outputs.push(Output::Error(SHUTDOWN_MESSAGE.into()));
+                    RunOutcome::Ended(outputs)
                 }
+                RunOutcome::Finished(mut outputs) => {
+                    outputs.push(Output::Error(format!(
+                        "TimeoutError: the execution was interrupted after {seconds} s (the session's limit); the session is still running"
+                    )));
+                    RunOutcome::Finished(outputs)
+                }
+                ended => ended,
+            },
+            Err(_) => {
+                self.kill();
+                let _ = self.child.wait().await;
+                RunOutcome::Ended(vec![Output::Error(if stopping {
+                    SHUTDOWN_MESSAGE.into()
+                } else {
+                    format!(
+                        "TimeoutError: the execution ran past {seconds} s and ignored the interrupt, so the session was ended. Its variables are lost; the next run starts a new session."
+                    )
+                })])
             }
         }
     }
@@ -230,19 +288,30 @@ impl Interpreter {
         let status = self.child.wait().await.ok();
         self.kill();
         let how = status
-            .map(|status| describe_exit(&status))
+            .map(|status| describe_exit(&status, self.sandboxed))
             .unwrap_or_else(|| "ended".into());
         RunOutcome::Ended(vec![Output::Error(format!(
             "SessionDied: the Python process {how} while running this code. Its variables are lost; the next run starts a new session."
         ))])
     }
 
+    /// The process group of the driver and everything it started (the
+    /// child leads it), while the child has not been reaped.
+    pub fn process_group(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Kills the driver and everything it started.
     pub fn kill(&mut self) {
-        if let Some(id) = self.child.id() {
-            let _ = killpg(Pid::from_raw(id as i32), Signal::SIGKILL);
-        }
+        kill_process_group(self.child.id());
         let _ = self.child.start_kill();
+    }
+}
+
+/// Kills a session's whole process group, if it has one.
+pub fn kill_process_group(group: Option<u32>) {
+    if let Some(id) = group.and_then(|id| i32::try_from(id).ok()) {
+        let _ = killpg(Pid::from_raw(id), Signal::SIGKILL);
     }
 }
 
@@ -252,19 +321,24 @@ impl Drop for Interpreter {
     }
 }
 
-fn describe_exit(status: &std::process::ExitStatus) -> String {
+fn describe_exit(status: &std::process::ExitStatus, sandboxed: bool) -> String {
     use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => format!("exited with status {code}"),
-        (None, Some(11)) => "crashed (segmentation fault)".into(),
-        (None, Some(9)) => "was killed (out of memory, or by a signal)".into(),
-        (None, Some(signal)) => format!("was killed by signal {signal}"),
+    let signal = match (status.code(), status.signal()) {
+        (_, Some(signal)) => Some(signal),
+        (Some(code), None) if sandboxed && (129..160).contains(&code) => Some(code - 128),
+        _ => None,
+    };
+    match (signal, status.code()) {
+        (Some(11), _) => "crashed (segmentation fault)".into(),
+        (Some(9), _) => "was killed (out of memory, or by a signal)".into(),
+        (Some(signal), _) => format!("was killed by signal {signal}"),
+        (None, Some(code)) => format!("exited with status {code}"),
         (None, None) => "ended".into(),
     }
 }
 
 impl Launch {
-    fn command(&self, dir: &Path) -> Command {
+    fn command(&self, dir: &Path, preload: Preload) -> Command {
         // Removed with the session folder; failing here only means Python
         // falls back to /tmp.
         let _ = std::fs::create_dir_all(dir.join(".tmp"));
@@ -302,6 +376,43 @@ impl Launch {
         if let Some(limit) = self.memory_limit {
             command.env("TCI_MEMORY_LIMIT_BYTES", limit.to_string());
         }
+        if let Some(limit) = self.file_size_limit {
+            command.env("TCI_FILE_SIZE_LIMIT_BYTES", limit.to_string());
+        }
+        if preload == Preload::Modules && !self.preload.is_empty() {
+            command.env("TCI_PRELOAD", self.preload.join(","));
+        }
         command
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::ExitStatus;
+
+    use super::describe_exit;
+
+    #[test]
+    fn a_signal_is_named_also_when_bubblewrap_reports_it_as_a_status() {
+        let killed = ExitStatus::from_raw(9);
+        let bwrap_killed = ExitStatus::from_raw(137 << 8);
+        let segfault = ExitStatus::from_raw(139 << 8);
+        let exited = ExitStatus::from_raw(3 << 8);
+        assert_eq!(
+            describe_exit(&killed, false),
+            describe_exit(&bwrap_killed, true)
+        );
+        assert!(describe_exit(&bwrap_killed, true).contains("killed"));
+        assert_eq!(
+            describe_exit(&bwrap_killed, false),
+            "exited with status 137",
+            "without the sandbox, a status is what the code passed to exit()"
+        );
+        assert_eq!(
+            describe_exit(&segfault, true),
+            "crashed (segmentation fault)"
+        );
+        assert_eq!(describe_exit(&exited, true), "exited with status 3");
     }
 }

@@ -7,7 +7,15 @@
 //! sessions run in parallel. A small pool of started interpreters makes a
 //! new session's first execution as fast as any other. Sessions end when
 //! their lifetime or idle time runs out, when their process dies, or when an
-//! execution ignores an interrupt; then their folder is removed.
+//! execution ignores an interrupt; then their folder is removed. When the
+//! server stops, running executions are interrupted and answered, and every
+//! interpreter is killed before it exits.
+//!
+//! Nobody locks everyone else out: one client holds at most
+//! `sessions_per_client` live sessions, and at the global cap a new session
+//! takes the place of the longest-idle one that is not running (its owner's
+//! next call gets `session_not_found`, as after expiry). Only when every
+//! session is running is a new one refused.
 
 mod files;
 mod interpreter;
@@ -20,6 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tci_api::Output;
+use tokio_util::sync::CancellationToken;
 
 pub use files::{FileError, SessionFile};
 pub use interpreter::StartError;
@@ -39,7 +48,12 @@ pub struct LocalConfig {
     pub interrupt_grace: Duration,
     pub output_cap: usize,
     pub memory_limit: Option<u64>,
+    pub file_size_limit: Option<u64>,
     pub sandbox: bool,
+    /// Modules pooled interpreters import while they wait.
+    pub preload: Vec<String>,
+    /// Live sessions one client may hold (0: no limit).
+    pub sessions_per_client: usize,
 }
 
 /// One request to run code.
@@ -48,6 +62,8 @@ pub struct Execution {
     pub code: String,
     pub session_id: Option<String>,
     pub files: Vec<SessionFile>,
+    /// Who asks: a new session is counted against this client's cap.
+    pub client: Arc<str>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,8 +87,15 @@ pub struct SessionSummary {
 pub enum ExecuteError {
     #[error("session {0} does not exist or has expired; run without session_id to start a new one")]
     UnknownSession(String),
-    #[error("all {0} sessions are in use; try again when one expires")]
+    #[error("all {0} sessions are running; try again when one finishes")]
     TooManySessions(usize),
+    #[error("the server is stopping; try again when it is back")]
+    ShuttingDown,
+    #[error(
+        "this client already has {limit} live sessions, the most one client may hold; run in one of them (session_id), or retry in {} s when the next one expires",
+        retry_after.as_secs()
+    )]
+    ClientSessionCap { limit: usize, retry_after: Duration },
     #[error(transparent)]
     File(#[from] FileError),
     #[error("could not start a Python session: {0}")]
@@ -91,23 +114,31 @@ struct Inner {
     config: LocalConfig,
     registry: Mutex<Registry>,
     pool: Pool,
+    /// Fired when the server stops: running executions are interrupted.
+    stopping: CancellationToken,
 }
 
 #[derive(Debug, Default)]
 struct Registry {
     sessions: HashMap<String, Arc<Session>>,
-    /// New sessions waiting for an interpreter; they count against the cap.
-    starting: usize,
+    /// New sessions waiting for an interpreter, by client; they count
+    /// against both caps.
+    starting: HashMap<Arc<str>, usize>,
 }
 
 #[derive(Debug)]
 struct Session {
     id: String,
+    /// The client that started it.
+    owner: Arc<str>,
     dir: PathBuf,
     started_at: i64,
     activity: Mutex<Activity>,
     /// `None` once the process has ended.
     interpreter: Arc<tokio::sync::Mutex<Option<Interpreter>>>,
+    /// The interpreter's process group, to kill it without waiting for its
+    /// turn.
+    process_group: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -129,8 +160,10 @@ impl LocalBackend {
             python: config.python.clone(),
             output_cap: config.output_cap,
             memory_limit: config.memory_limit,
+            file_size_limit: config.file_size_limit,
             sandbox_cache: config.sandbox.then(|| cache_dir.clone()),
             cache_dir,
+            preload: config.preload.clone(),
         };
         let pool = Pool::new(launch, config.work_root.clone(), config.pool_size);
         // The first interpreter proves the environment works; it then waits
@@ -141,11 +174,17 @@ impl LocalBackend {
                 config,
                 registry: Mutex::default(),
                 pool,
+                stopping: CancellationToken::new(),
             }),
         };
         backend.inner.pool.keep_filled();
         backend.spawn_reaper();
         Ok(backend)
+    }
+
+    /// The settings it runs with.
+    pub fn config(&self) -> &LocalConfig {
+        &self.inner.config
     }
 
     /// Waits its turn in the session (a fair lock: arrival order), then runs
@@ -156,9 +195,17 @@ impl LocalBackend {
         for file in &execution.files {
             files::relative_path(&file.name)?;
         }
+        if self.inner.stopping.is_cancelled() {
+            return Err(ExecuteError::ShuttingDown);
+        }
+        // However the first execution of a new session ends.
+        let _refill = execution
+            .session_id
+            .is_none()
+            .then(|| self.inner.pool.refill_when_dropped());
         let session = match &execution.session_id {
             Some(id) => self.live_session(id)?,
-            None => self.new_session().await?,
+            None => self.new_session(&execution.client).await?,
         };
         let turn = session.interpreter.clone().lock_owned().await;
         let backend = self.clone();
@@ -176,6 +223,10 @@ impl LocalBackend {
         let Some(running) = interpreter.as_mut() else {
             return Err(ExecuteError::UnknownSession(session.id.clone()));
         };
+        // Queued behind an execution that the shutdown interrupted.
+        if self.inner.stopping.is_cancelled() {
+            return Err(ExecuteError::ShuttingDown);
+        }
         if !execution.files.is_empty() {
             let dir = session.dir.clone();
             let files = execution.files;
@@ -185,7 +236,12 @@ impl LocalBackend {
         }
         let config = &self.inner.config;
         let outcome = running
-            .run(&execution.code, config.exec_timeout, config.interrupt_grace)
+            .run(
+                &execution.code,
+                config.exec_timeout,
+                config.interrupt_grace,
+                &self.inner.stopping,
+            )
             .await;
         {
             let mut activity = lock(&session.activity);
@@ -205,6 +261,42 @@ impl LocalBackend {
             session_id: session.id.clone(),
             outputs,
         })
+    }
+
+    /// The server is stopping: new executions are refused, running ones are
+    /// interrupted (each is answered, and its session ends), and no
+    /// interpreter starts any more.
+    pub fn shut_down(&self) {
+        self.inner.stopping.cancel();
+        self.inner.pool.close();
+    }
+
+    /// Kills every interpreter and removes every session folder, waiting at
+    /// most `grace` in all for executions still running (after
+    /// [`shut_down`] they stop within the interrupt grace).
+    ///
+    /// [`shut_down`]: LocalBackend::shut_down
+    pub async fn close(&self, grace: Duration) {
+        self.shut_down();
+        let sessions: Vec<_> = lock(&self.inner.registry)
+            .sessions
+            .drain()
+            .map(|(_, session)| session)
+            .collect();
+        let deadline = tokio::time::Instant::now() + grace;
+        for session in sessions {
+            // Waiting for the turn lets a running execution send its answer.
+            match tokio::time::timeout_at(deadline, session.interpreter.clone().lock_owned()).await
+            {
+                Ok(mut interpreter) => drop(interpreter.take()),
+                Err(_) => {
+                    // Its turn still holds the session, which would remove
+                    // the folder when dropped: the process may end first.
+                    interpreter::kill_process_group(session.process_group);
+                    let _ = std::fs::remove_dir_all(&session.dir);
+                }
+            }
+        }
     }
 
     pub fn sessions(&self) -> Vec<SessionSummary> {
@@ -232,28 +324,43 @@ impl LocalBackend {
         Ok(session)
     }
 
-    async fn new_session(&self) -> Result<Arc<Session>, ExecuteError> {
-        {
+    async fn new_session(&self, client: &Arc<str>) -> Result<Arc<Session>, ExecuteError> {
+        let reclaimed = {
             let mut registry = lock(&self.inner.registry);
-            let limit = self.inner.config.max_sessions;
-            if registry.sessions.len() + registry.starting >= limit {
-                return Err(ExecuteError::TooManySessions(limit));
-            }
-            registry.starting += 1;
+            let reclaimed = self.make_room(&mut registry, client)?;
+            *registry.starting.entry(client.clone()).or_default() += 1;
+            reclaimed
+        };
+        // Ended outside the lock: its folder is removed as it drops.
+        if let Some(session) = reclaimed {
+            tracing::info!(session = %session.id, "session reclaimed for a new one: the session cap was reached and it was the longest idle");
+            drop(session);
         }
         let warm = self.inner.pool.take().await;
         let mut registry = lock(&self.inner.registry);
-        registry.starting -= 1;
+        if let Some(count) = registry.starting.get_mut(client) {
+            *count -= 1;
+            if *count == 0 {
+                registry.starting.remove(client);
+            }
+        }
         let (interpreter, dir) = warm?;
+        if self.inner.stopping.is_cancelled() {
+            drop(interpreter);
+            let _ = std::fs::remove_dir_all(dir);
+            return Err(ExecuteError::ShuttingDown);
+        }
         let now = now_micros();
         let session = Arc::new(Session {
             id: new_session_id(),
+            owner: client.clone(),
             dir,
             started_at: now,
             activity: Mutex::new(Activity {
                 execute_count: 0,
                 last_execute_at: now,
             }),
+            process_group: interpreter.process_group(),
             interpreter: Arc::new(tokio::sync::Mutex::new(Some(interpreter))),
         });
         registry
@@ -261,6 +368,67 @@ impl LocalBackend {
             .insert(session.id.clone(), session.clone());
         tracing::info!(session = %session.id, "session started");
         Ok(session)
+    }
+
+    /// Checks that `client` may start one more session, and at the global
+    /// cap ends the longest-idle session that is not running to make room
+    /// (returned, to be dropped outside the lock).
+    fn make_room(
+        &self,
+        registry: &mut Registry,
+        client: &Arc<str>,
+    ) -> Result<Option<Arc<Session>>, ExecuteError> {
+        let config = &self.inner.config;
+        let per_client = config.sessions_per_client;
+        if per_client > 0 {
+            let owned = registry
+                .sessions
+                .values()
+                .filter(|session| session.owner == *client)
+                .count()
+                + registry.starting.get(client).copied().unwrap_or(0);
+            if owned >= per_client {
+                let now = now_micros();
+                let next_expiry = registry
+                    .sessions
+                    .values()
+                    .filter(|session| session.owner == *client)
+                    .map(|session| session.summary(config).expires_at)
+                    .min()
+                    .unwrap_or(now);
+                let seconds = u64::try_from(next_expiry.saturating_sub(now) / 1_000_000)
+                    .unwrap_or(0)
+                    .max(1);
+                return Err(ExecuteError::ClientSessionCap {
+                    limit: per_client,
+                    retry_after: Duration::from_secs(seconds),
+                });
+            }
+        }
+        let starting: usize = registry.starting.values().sum();
+        if registry.sessions.len() + starting < config.max_sessions {
+            return Ok(None);
+        }
+        // Not running: nobody holds or waits for its interpreter, so taking
+        // the interpreter out cannot cut an execution short.
+        let idlest = registry
+            .sessions
+            .values()
+            .filter_map(|session| {
+                let idle_since = lock(&session.activity).last_execute_at;
+                Some((
+                    idle_since,
+                    session,
+                    session.interpreter.clone().try_lock_owned().ok()?,
+                ))
+            })
+            .min_by_key(|(idle_since, _, _)| *idle_since)
+            .map(|(_, session, turn)| (session.id.clone(), turn));
+        let Some((id, mut turn)) = idlest else {
+            return Err(ExecuteError::TooManySessions(config.max_sessions));
+        };
+        turn.take();
+        Ok(registry.sessions.remove(&id))
     }
 
     fn spawn_reaper(&self) {

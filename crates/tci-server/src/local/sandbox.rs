@@ -24,12 +24,19 @@ pub fn works() -> Result<(), String> {
     let output = command(&dir, &cache_dir)
         .arg("true")
         .output()
-        .map_err(|error| format!("bwrap: {error}"))?;
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => "bwrap is not installed".to_owned(),
+            _ => format!("bwrap: {error}"),
+        })?;
     if output.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
+        return Ok(());
     }
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+    Err(if stderr.is_empty() {
+        format!("bwrap {}", output.status)
+    } else {
+        stderr
+    })
 }
 
 /// bubblewrap arguments: the whole file system read-only (no tmpfs over

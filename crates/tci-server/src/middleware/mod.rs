@@ -1,11 +1,13 @@
 //! What stands before the `/tci` API: the bearer token, which web origins
 //! may call it (an Origin check, then CORS), how much one client may ask
-//! for, and the path clean-up that runs before routing.
+//! for; and around every route, the path clean-up that runs before routing
+//! and the keep-alive after answers given without reading the body.
 
 pub mod auth;
 pub mod origin;
 pub mod paths;
 pub mod rate_limit;
+pub mod unread_body;
 
 pub use rate_limit::RateLimiter;
 

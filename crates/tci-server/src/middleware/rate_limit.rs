@@ -23,11 +23,19 @@ use crate::api::ApiFailure;
 
 /// The middleware: inside the CORS layer, so a 429 carries CORS headers
 /// and a preflight is never counted.
-pub async fn limit(State(guard): State<Arc<ApiGuard>>, request: Request, next: Next) -> Response {
+pub async fn limit(
+    State(guard): State<Arc<ApiGuard>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let client = guard.client(&request);
+    request
+        .extensions_mut()
+        .insert(crate::api::ClientId(client.as_str().into()));
     let Some(limits) = &guard.limits else {
         return next.run(request).await;
     };
-    match limits.admit(&guard.client(&request)) {
+    match limits.admit(&client) {
         Ok(permit) => {
             let response = next.run(request).await;
             drop(permit);
@@ -89,6 +97,16 @@ impl RateLimiter {
         })
     }
 
+    /// Requests per minute per client (0: no limit).
+    pub fn per_minute(&self) -> u32 {
+        self.per_minute
+    }
+
+    /// Requests in flight per client (0: no limit).
+    pub fn concurrent(&self) -> u32 {
+        self.concurrent
+    }
+
     /// A permit, or how long to wait before asking again.
     pub fn admit(&self, client: &str) -> Result<Permit, Duration> {
         let now = Instant::now();
@@ -125,6 +143,22 @@ impl RateLimiter {
             clients: self.clients.clone(),
             client: client.to_owned(),
         })
+    }
+}
+
+/// What the start-up line says: `120 requests a minute and 4 at once`.
+impl std::fmt::Display for RateLimiter {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.per_minute, self.concurrent) {
+            (0, concurrent) => write!(formatter, "{concurrent} at once"),
+            (per_minute, 0) => write!(formatter, "{per_minute} requests a minute"),
+            (per_minute, concurrent) => {
+                write!(
+                    formatter,
+                    "{per_minute} requests a minute and {concurrent} at once"
+                )
+            }
+        }
     }
 }
 
@@ -165,6 +199,18 @@ mod tests {
         assert!(limiter.admit("a").is_err());
         drop(first);
         assert!(limiter.admit("a").is_ok());
+    }
+
+    #[test]
+    fn the_start_up_line_names_the_limits_in_force() {
+        let text = |per_minute, concurrent| {
+            RateLimiter::new(per_minute, concurrent)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(text(120, 4), "120 requests a minute and 4 at once");
+        assert_eq!(text(500, 0), "500 requests a minute");
+        assert_eq!(text(0, 2), "2 at once");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod config;
+mod keep_alive;
 mod process;
 mod proxy;
 mod static_files;
+mod upstream_faults;

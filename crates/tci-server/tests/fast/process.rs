@@ -1,9 +1,12 @@
 //! The binary's start-up without Python: one clear message for a broken
-//! Python, and proxy mode's key kept out of its logs.
+//! Python, proxy mode's key kept out of its logs, the rate limits its
+//! start-up line says are in force, and what a machine where bubblewrap
+//! cannot run is told.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+use tci_server::config::defaults;
 use tci_testkit::workspace_root;
 
 #[test]
@@ -77,4 +80,83 @@ fn the_upstream_key_stays_out_of_the_logs() {
         "the key leaked into the logs"
     );
     assert!(!answer.contains("sk-very-secret-0042"));
+}
+
+/// The start-up line of proxy mode with `args` besides.
+fn proxy_banner(args: &[&str]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args(["--bind", "127.0.0.1:0", "--mode", "proxy"])
+        .args(args)
+        .env("TOGETHER_API_KEY", "sk-test")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    banner
+}
+
+#[test]
+fn proxy_mode_on_loopback_keeps_the_default_rate_limits_and_says_so() {
+    let banner = proxy_banner(&[]);
+    let expected = format!(
+        "rate limits: {} requests a minute and {} at once per client",
+        defaults::RATE_PER_MINUTE,
+        defaults::CONCURRENT_PER_CLIENT
+    );
+    assert!(banner.contains(&expected), "{banner}");
+    let banner = proxy_banner(&["--rate-per-minute", "0", "--concurrent-per-client", "0"]);
+    assert!(banner.contains("rate limits: off"), "{banner}");
+}
+
+#[test]
+fn a_machine_where_bubblewrap_cannot_run_is_warned_loudly() {
+    // No bwrap on this PATH; the Python is missing too, so the server stops
+    // right after the sandbox check (the Python tier sees it start).
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args([
+            "--bind",
+            "127.0.0.1:0",
+            "--python",
+            "/nonexistent/bin/python",
+        ])
+        .env("PATH", empty.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("bubblewrap cannot run here"))
+        .unwrap_or_else(|| panic!("no warning about the sandbox: {stderr}"));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(warning.contains("bwrap is not installed"), "{warning}");
+    assert!(warning.contains("WITHOUT a sandbox"), "{warning}");
+}
+
+#[test]
+fn sandbox_on_refuses_to_start_where_bubblewrap_cannot_run() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args(["--bind", "127.0.0.1:0", "--sandbox", "on"])
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "--sandbox on was asked for, but bubblewrap does not work here: bwrap is not installed"
+        ),
+        "{stderr}"
+    );
 }

@@ -23,11 +23,20 @@ async fn start_guarded_proxy(
     body_limit: usize,
     guard: ApiGuard,
 ) -> String {
-    let proxy = Proxy::new(upstream, ApiKey::new(SERVER_KEY).unwrap(), timeout).unwrap();
     let state = AppState {
         guard: std::sync::Arc::new(guard),
-        ..AppState::new(Backend::Proxy(proxy))
+        ..AppState::new(proxy_backend(upstream, timeout))
     };
+    serve(state, body_limit).await
+}
+
+pub(crate) fn proxy_backend(upstream: &str, timeout: Duration) -> Backend {
+    Backend::Proxy(Proxy::new(upstream, ApiKey::new(SERVER_KEY).unwrap(), timeout).unwrap())
+}
+
+/// Serves `state` on a loopback port as `tci-server` does (with the peer's
+/// address for the rate limit); returns its base URL (`http://…/`).
+pub(crate) async fn serve(state: AppState, body_limit: usize) -> String {
     let site = Site {
         body_limit,
         ..Site::new(workspace_root().join("dist"))

@@ -275,7 +275,7 @@ async fn bad_requests_get_clear_4xx_errors() {
 }
 
 /// The README's error table: each situation's status and `code`, with
-/// `Retry-After` on a 503 and `WWW-Authenticate` on a 401.
+/// `Retry-After` on a 503 and a 429 and `WWW-Authenticate` on a 401.
 #[tokio::test]
 async fn every_documented_error_has_its_status_and_code() {
     use http_body_util::BodyExt;
@@ -354,10 +354,31 @@ async fn every_documented_error_has_its_status_and_code() {
         assert_eq!(answer["errors"][0]["code"], code, "{answer}");
     }
 
-    server.run("1", None).await;
-    let (status, headers, body) = send(&server, execute(json!({"code": "2"}).to_string())).await;
+    // The one session is running, so none can be reclaimed.
+    let (session, _) = server.run("1", None).await;
+    let busy = server.execute(json!({"code": "import time\ntime.sleep(2)", "session_id": session}));
+    let refused = async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        send(&server, execute(json!({"code": "2"}).to_string())).await
+    };
+    let ((busy, _), (status, headers, body)) = tokio::join!(busy, refused);
+    assert_eq!(busy, StatusCode::OK);
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"]["code"], "too_many_sessions");
+    assert!(headers.contains_key(header::RETRY_AFTER), "{headers:?}");
+
+    // What an execute arriving while the server stops gets.
+    server.backend.shut_down();
+    let (status, headers, body) = send(&server, execute(json!({"code": "3"}).to_string())).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "shutting_down");
+    assert!(headers.contains_key(header::RETRY_AFTER), "{headers:?}");
+
+    let capped = TestServer::with(|config| config.sessions_per_client = 1, None).await;
+    capped.run("1", None).await;
+    let (status, headers, body) = send(&capped, execute(json!({"code": "2"}).to_string())).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_sessions_for_client");
     assert!(headers.contains_key(header::RETRY_AFTER), "{headers:?}");
 
     let guarded = TestServer::with(|_| {}, Some("s3cret")).await;

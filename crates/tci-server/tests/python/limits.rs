@@ -120,18 +120,30 @@ async fn a_crashed_interpreter_ends_only_its_session() {
     assert_eq!(text_of(&outputs, "stdout"), "7\n");
 }
 
+/// At the cap an idle session makes room (tests/fairness.rs); with every
+/// session running there is none to take, and a new one is refused at once.
 #[tokio::test]
-async fn the_session_cap_refuses_new_sessions_at_once() {
+async fn the_session_cap_refuses_new_sessions_at_once_when_all_are_running() {
     let server = TestServer::with(|config| config.max_sessions = 2, None).await;
     let (first, _) = server.run("1", None).await;
-    server.run("2", None).await;
-    let (status, body) = server.execute(json!({"code": "3"})).await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let (second, _) = server.run("2", None).await;
+    let sleep = |session: &str| {
+        server.execute(json!({"code": "import time\ntime.sleep(2)", "session_id": session}))
+    };
+    let refused = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        server.execute(json!({"code": "3"})).await
+    };
+    let ((status_a, _), (status_b, _), (status, body)) =
+        tokio::join!(sleep(&first), sleep(&second), refused);
+    assert_eq!((status_a, status_b), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["errors"][0]["code"], "too_many_sessions");
     assert!(
         body["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("all 2 sessions are in use")
+            .contains("all 2 sessions are running")
     );
     let (_, outputs) = server
         .run("print('existing still works')", Some(&first))
