@@ -33,9 +33,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VER
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
 fi
 
-installed_binaryen=$(sed -n 's/^ *"version": *"\(.*\)".*/\1/p' node_modules/binaryen/package.json 2>/dev/null | head -n 1 || true)
-if [[ "$installed_binaryen" != "$BINARYEN_VERSION" || ! -x node_modules/.bin/wasm-opt ]]; then
-  say "installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
+npm_version() {
+  sed -n 's/^ *"version": *"\(.*\)".*/\1/p' "node_modules/$1/package.json" 2>/dev/null | head -n 1 || true
+}
+if [[ "$(npm_version binaryen)" != "$BINARYEN_VERSION" || ! -x node_modules/.bin/wasm-opt ||
+      "$(npm_version axe-core)" != "$AXE_CORE_VERSION" ]]; then
+  say "installing npm's binaryen $BINARYEN_VERSION (wasm-opt) and axe-core $AXE_CORE_VERSION"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

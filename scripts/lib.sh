@@ -37,6 +37,9 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $
 # older one silently breaks the module.
 BINARYEN_VERSION=$(awk '/"node_modules\/binaryen"/ { found = 1 } found && /"version"/ { gsub(/[",]/, "", $2); print $2; exit }' package-lock.json)
 
+# axe-core, which the accessibility tests load into the page, pinned there too.
+AXE_CORE_VERSION=$(awk '/"node_modules\/axe-core"/ { found = 1 } found && /"version"/ { gsub(/[",]/, "", $2); print $2; exit }' package-lock.json)
+
 # Debian's, at the distribution's version. Building precompresses with brotli
 # and zopfli; bubblewrap sandboxes the local backend's Python sessions
 # (`--sandbox auto` uses it when it works). The tests drive Chromium.

@@ -2,11 +2,13 @@
 //! or two tools read them, checked by reading both sides. `embed/embed.js`
 //! runs on documentation pages without the app, so it carries its own copy of
 //! the app's Python keywords and MIME preference; Trunk.toml carries its own
-//! copy of the tool versions the lock files pin.
+//! copy of the tool versions the lock files pin; the README repeats the
+//! app's table of keyboard shortcuts.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
 
+use tci_playground::model::shortcuts::SHORTCUTS;
 use tci_playground::render::highlight::{self, KEYWORDS, TokenKind};
 use tci_playground::render::output_view::MIME_PREFERENCE;
 
@@ -179,5 +181,46 @@ fn trunk_toml_pins_the_locked_tool_versions() {
         toml_string(&trunk, "wasm_opt"),
         format!("version_{binaryen}"),
         "Trunk.toml's wasm_opt and package-lock.json's binaryen"
+    );
+}
+
+/// The README's "Keyboard shortcuts" table is the app's, row for row.
+#[test]
+fn the_readme_lists_the_apps_keyboard_shortcuts() {
+    let readme = read("README.md");
+    let section = readme
+        .split_once("\n## Keyboard shortcuts\n")
+        .expect("README.md has a Keyboard shortcuts section")
+        .1;
+    let section = section
+        .split_once("\n## ")
+        .map_or(section, |(body, _)| body);
+    let rows: Vec<Vec<String>> = section
+        .lines()
+        .filter(|line| line.starts_with('|'))
+        // The header and its rule.
+        .skip(2)
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().trim_matches('`').to_owned())
+                .collect()
+        })
+        .collect();
+    let app: Vec<Vec<String>> = SHORTCUTS
+        .iter()
+        .flat_map(|group| {
+            group.shortcuts.iter().map(|shortcut| {
+                vec![
+                    group.place.to_owned(),
+                    shortcut.keys.to_owned(),
+                    shortcut.action.to_owned(),
+                ]
+            })
+        })
+        .collect();
+    assert_eq!(
+        rows, app,
+        "README.md's table and model::shortcuts::SHORTCUTS"
     );
 }

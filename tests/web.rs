@@ -17,6 +17,7 @@ mod web {
     mod support;
 
     mod app;
+    mod first_page;
     mod html_frame;
     mod links;
     mod long_outputs;

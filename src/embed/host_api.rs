@@ -91,6 +91,43 @@ pub fn allowed_origins(own: &str, embed_origins: &[String]) -> Vec<String> {
     origins
 }
 
+/// The origins the widget's messages go to, of `allowed` (separated by
+/// spaces): the embedding page's alone when it is allowed, none when it is
+/// not. Posting to an origin that is not the parent's makes the browser log
+/// an error (and deliver nothing), so every allowed origin is named only
+/// when the parent's is unknown (`parent` empty); the browser then delivers
+/// to the one that matches.
+pub fn targets<'a>(parent: &'a str, allowed: &'a str) -> impl Iterator<Item = &'a str> {
+    allowed
+        .split(' ')
+        .filter(move |origin| parent.is_empty() || *origin == parent)
+}
+
+/// The embedding page's origin from what the browser tells a frame:
+/// `location.ancestorOrigins[0]` where there is one (Chromium, Safari), else
+/// the origin of `document.referrer` (empty under `no-referrer`).
+pub fn parent_origin<'a>(ancestor: Option<&'a str>, referrer: &'a str) -> Option<&'a str> {
+    match ancestor {
+        // An embedder that hides itself shows as the opaque origin.
+        Some(origin) if !origin.is_empty() && origin != "null" => Some(origin),
+        _ => origin_of(referrer),
+    }
+}
+
+/// `https://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Option<&str> {
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|scheme| url.starts_with(scheme))?;
+    // By bytes: a pattern search would bring core's searchers to the wasm.
+    let end = url
+        .bytes()
+        .skip(scheme.len())
+        .position(|byte| matches!(byte, b'/' | b'?' | b'#'))
+        .map_or(url.len(), |at| scheme.len() + at);
+    (end > scheme.len()).then(|| &url[..end])
+}
+
 /// `scheme://host[:port]` and nothing else: no wildcard, path or keyword.
 pub fn is_exact_origin(origin: &str) -> bool {
     let Some(rest) = origin
@@ -182,6 +219,50 @@ mod tests {
             .to_json(),
             r#"{"tci":1,"type":"error","message":"a \"quote\""}"#
         );
+    }
+
+    #[test]
+    fn messages_go_to_the_parent_only_when_it_is_allowed() {
+        let allowed = allowed_origins(
+            "http://127.0.0.1:8080",
+            &["https://docs.example.com".into()],
+        )
+        .join(" ");
+        let targets = |parent| targets(parent, &allowed).collect::<Vec<_>>();
+        assert_eq!(
+            targets("https://docs.example.com"),
+            ["https://docs.example.com"]
+        );
+        assert_eq!(targets("http://127.0.0.1:8080"), ["http://127.0.0.1:8080"]);
+        assert!(targets("https://evil.example").is_empty());
+        assert_eq!(
+            targets(""),
+            ["http://127.0.0.1:8080", "https://docs.example.com"]
+        );
+    }
+
+    #[test]
+    fn the_parents_origin_comes_from_its_ancestors_or_its_referrer() {
+        let referrer = "https://docs.example.com:8443/guide/start?x=1#top";
+        assert_eq!(
+            parent_origin(Some("http://127.0.0.1:8080"), referrer),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            parent_origin(None, referrer),
+            Some("https://docs.example.com:8443")
+        );
+        assert_eq!(
+            parent_origin(Some("null"), "http://a.example"),
+            Some("http://a.example")
+        );
+        assert_eq!(
+            parent_origin(Some(""), "https://a.example?q"),
+            Some("https://a.example")
+        );
+        for unknown in ["", "about:blank", "https://", "file:///x.html"] {
+            assert_eq!(parent_origin(None, unknown), None, "{unknown}");
+        }
     }
 
     #[test]

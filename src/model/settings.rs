@@ -4,6 +4,8 @@
 
 use tci_api::AppConfig;
 
+use super::backend_kind::{self, BackendKind};
+
 pub const TOGETHER_API_BASE: &str = "https://api.together.ai/v1";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,27 +15,29 @@ pub struct Backend {
     pub key_required: bool,
     /// A server next to the app answers the API (no key in the browser).
     pub via_server: bool,
+    /// Which backend that is, as the page names it.
+    pub kind: BackendKind,
 }
 
 pub fn resolve(server: Option<&AppConfig>, user_api_base: Option<&str>) -> Backend {
     let user_api_base = user_api_base.map(str::trim).filter(|base| !base.is_empty());
-    match (server, user_api_base) {
-        (_, Some(base)) => Backend {
-            api_base: base.to_owned(),
-            key_required: server
-                .is_none_or(|server| server.api_base != base || server.key_required),
-            via_server: server.is_some_and(|server| server.api_base == base),
-        },
-        (Some(server), None) => Backend {
-            api_base: server.api_base.clone(),
-            key_required: server.key_required,
-            via_server: true,
-        },
-        (None, None) => Backend {
-            api_base: TOGETHER_API_BASE.to_owned(),
-            key_required: true,
-            via_server: false,
-        },
+    let (api_base, key_required, via_server) = match (server, user_api_base) {
+        (_, Some(base)) => (
+            base.to_owned(),
+            server.is_none_or(|server| server.api_base != base || server.key_required),
+            server.is_some_and(|server| server.api_base == base),
+        ),
+        (Some(server), None) => (server.api_base.clone(), server.key_required, true),
+        (None, None) => (TOGETHER_API_BASE.to_owned(), true, false),
+    };
+    let server_backend = server
+        .filter(|_| via_server)
+        .and_then(|server| server.backend.as_deref());
+    Backend {
+        kind: backend_kind::classify(via_server, server_backend, &api_base),
+        api_base,
+        key_required,
+        via_server,
     }
 }
 

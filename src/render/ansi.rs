@@ -4,10 +4,17 @@
 //! The playground shows them as HTML, so the colour and attribute changes
 //! (SGR, `ESC[...m`) become [`Style`]s, and every other control sequence
 //! (cursor moves, window titles, hyperlinks) is dropped: it means nothing in a
-//! page and must never reach it raw. The 16 basic colours map to CSS classes
-//! so the theme decides them; 256-palette and true colours are inline CSS.
+//! page and must never reach it raw.
+//!
+//! Every colour is shown as one of the 16 basic ones, as a CSS class, so the
+//! theme decides it: the stylesheet's palette keeps each hue and reads at
+//! 4.5:1 or better on both themes (a test checks). 256-palette and true
+//! colours go to the basic colour of their hue and lightness: IPython 9
+//! highlights the source lines of a traceback with the 256 palette (its
+//! near-white 255 on a white page, its light cyan 81, ...), which no fixed
+//! colour could show legibly on both a light and a dark page.
 
-use std::fmt::Write as _;
+use crate::render::highlight::push_escaped;
 
 const ESC: u8 = 0x1b;
 const BEL: u8 = 0x07;
@@ -40,20 +47,34 @@ pub struct Span {
 }
 
 impl Style {
-    /// CSS classes for the theme-dependent parts, e.g. `"ansi-fg-1 ansi-bold"`.
+    /// CSS classes for the whole style, e.g. `"ansi-fg-1 ansi-bold"`.
     pub fn class_names(&self) -> String {
         let mut classes = String::new();
-        let mut add = |class: std::fmt::Arguments<'_>| {
-            if !classes.is_empty() {
-                classes.push(' ');
+        self.push_class_names(&mut classes);
+        classes
+    }
+
+    /// Appends [`Style::class_names`] to `out`; digits by hand, which keeps
+    /// the formatting machinery out of the loop over every span.
+    fn push_class_names(&self, out: &mut String) {
+        let start = out.len();
+        let mut add = |name: &str, number: Option<u8>| {
+            if out.len() > start {
+                out.push(' ');
             }
-            let _ = classes.write_fmt(class);
+            out.push_str(name);
+            if let Some(number) = number {
+                if number >= 10 {
+                    out.push('1');
+                }
+                out.push(char::from(b'0' + number % 10));
+            }
         };
-        if let Some(Color::Palette(n)) = self.fg.filter(is_basic) {
-            add(format_args!("ansi-fg-{n}"));
+        if let Some(color) = self.fg {
+            add("ansi-fg-", Some(color.basic()));
         }
-        if let Some(Color::Palette(n)) = self.bg.filter(is_basic) {
-            add(format_args!("ansi-bg-{n}"));
+        if let Some(color) = self.bg {
+            add("ansi-bg-", Some(color.basic()));
         }
         for (on, name) in [
             (self.bold, "ansi-bold"),
@@ -62,47 +83,147 @@ impl Style {
             (self.underline, "ansi-underline"),
         ] {
             if on {
-                add(format_args!("{name}"));
+                add(name, None);
             }
         }
-        classes
-    }
-
-    /// Inline CSS for colours a theme cannot know (palette 16-255 and RGB),
-    /// e.g. `"color:#ff0000;background-color:#000000"`; empty when none.
-    pub fn inline_css(&self) -> String {
-        let mut css = String::new();
-        for (color, property) in [(self.fg, "color"), (self.bg, "background-color")] {
-            if let Some((r, g, b)) = color.and_then(fixed_rgb) {
-                if !css.is_empty() {
-                    css.push(';');
-                }
-                let _ = write!(css, "{property}:#{r:02x}{g:02x}{b:02x}");
-            }
-        }
-        css
     }
 }
 
-fn is_basic(color: &Color) -> bool {
-    matches!(color, Color::Palette(0..=15))
+/// `text` as HTML: a `<span>` with the classes of each styled run, every
+/// character escaped, every escape sequence dropped.
+pub fn to_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + text.len() / 2);
+    for span in parse(text) {
+        if span.style == Style::default() {
+            push_escaped(&mut html, &span.text);
+            continue;
+        }
+        html.push_str("<span class=\"");
+        span.style.push_class_names(&mut html);
+        html.push_str("\">");
+        push_escaped(&mut html, &span.text);
+        html.push_str("</span>");
+    }
+    html
 }
 
-/// The fixed value of a colour, or `None` for the 16 themeable ones.
-fn fixed_rgb(color: Color) -> Option<(u8, u8, u8)> {
-    match color {
-        Color::Palette(0..=15) => None,
-        Color::Palette(n @ 16..=231) => {
-            const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-            let i = usize::from(n - 16);
-            Some((LEVELS[i / 36], LEVELS[i / 6 % 6], LEVELS[i % 6]))
+impl Color {
+    /// Its red, green and blue as xterm shows them by default.
+    pub fn rgb(self) -> (u8, u8, u8) {
+        match self {
+            Color::Palette(n) => palette_rgb(n),
+            Color::Rgb(r, g, b) => (r, g, b),
         }
-        Color::Palette(n) => {
+    }
+
+    /// The basic colour (0-15) that shows it: itself for those, else the one
+    /// of its hue (greys by lightness), bright when it is light. A true
+    /// colour goes through its nearest colour of xterm's 6×6×6 cube, as a
+    /// 256-colour terminal shows it.
+    pub fn basic(self) -> u8 {
+        let n = match self {
+            Color::Palette(n) => n,
+            Color::Rgb(r, g, b) => 16 + 36 * cube_level(r) + 6 * cube_level(g) + cube_level(b),
+        };
+        BASIC_OF_PALETTE[usize::from(n)]
+    }
+}
+
+/// [`Color::basic`] of every palette index, worked out when the crate is
+/// built: the wasm carries the 256 answers, not the arithmetic.
+const BASIC_OF_PALETTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut n = 0;
+    while n < 256 {
+        table[n] = if n < 16 {
+            n as u8
+        } else {
+            let (r, g, b) = palette_rgb(n as u8);
+            basic_of_rgb(r, g, b)
+        };
+        n += 1;
+    }
+    table
+};
+
+const fn palette_rgb(n: u8) -> (u8, u8, u8) {
+    // xterm's defaults for the 16 basic colours.
+    const BASIC: [(u8, u8, u8); 16] = [
+        (0, 0, 0),
+        (205, 0, 0),
+        (0, 205, 0),
+        (205, 205, 0),
+        (0, 0, 238),
+        (205, 0, 205),
+        (0, 205, 205),
+        (229, 229, 229),
+        (127, 127, 127),
+        (255, 0, 0),
+        (0, 255, 0),
+        (255, 255, 0),
+        (92, 92, 255),
+        (255, 0, 255),
+        (0, 255, 255),
+        (255, 255, 255),
+    ];
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    match n {
+        0..=15 => BASIC[n as usize],
+        16..=231 => {
+            let i = (n - 16) as usize;
+            (LEVELS[i / 36], LEVELS[i / 6 % 6], LEVELS[i % 6])
+        }
+        _ => {
             let grey = 8 + 10 * (n - 232);
-            Some((grey, grey, grey))
+            (grey, grey, grey)
         }
-        Color::Rgb(r, g, b) => Some((r, g, b)),
     }
+}
+
+/// The cube's nearest level (0-5) to a channel's value.
+fn cube_level(value: u8) -> u8 {
+    match value {
+        0..=47 => 0,
+        48..=114 => 1,
+        115..=154 => 2,
+        155..=194 => 3,
+        195..=234 => 4,
+        _ => 5,
+    }
+}
+
+const fn basic_of_rgb(r: u8, g: u8, b: u8) -> u8 {
+    let (r, g, b) = (r as i32, g as i32, b as i32);
+    let max = if r > g { r } else { g };
+    let max = if max > b { max } else { b };
+    let min = if r < g { r } else { g };
+    let min = if min < b { min } else { b };
+    let spread = max - min;
+    // Less than a quarter saturated, or too dark to have a hue: a grey.
+    if spread * 4 < max || max < 48 {
+        return match max {
+            0..=63 => 0,
+            64..=143 => 8,
+            144..=207 => 7,
+            _ => 15,
+        };
+    }
+    let hue = if max == r {
+        (60 * (g - b) / spread).rem_euclid(360)
+    } else if max == g {
+        120 + 60 * (b - r) / spread
+    } else {
+        240 + 60 * (r - g) / spread
+    };
+    let base = match hue {
+        30..=89 => 3,
+        90..=149 => 2,
+        150..=209 => 6,
+        210..=269 => 4,
+        270..=329 => 5,
+        _ => 1,
+    };
+    if max >= 208 { base + 8 } else { base }
 }
 
 /// Splits `text` into styled spans, dropping every escape sequence.
@@ -355,8 +476,10 @@ mod tests {
         let s = &parse("\x1b[38;5;196;48;2;1;2;3mx")[0].style;
         assert_eq!(s.fg, Some(Color::Palette(196)));
         assert_eq!(s.bg, Some(Color::Rgb(1, 2, 3)));
-        assert_eq!(s.inline_css(), "color:#ff0000;background-color:#010203");
-        assert_eq!(s.class_names(), "");
+        assert_eq!(s.fg.map(Color::rgb), Some((0xff, 0x00, 0x00)));
+        assert_eq!(s.bg.map(Color::rgb), Some((0x01, 0x02, 0x03)));
+        // Shown in the themed palette: pure red as bright red, near-black as black.
+        assert_eq!(s.class_names(), "ansi-fg-9 ansi-bg-0");
     }
 
     #[test]
@@ -410,8 +533,12 @@ mod tests {
         assert_eq!(spans[2], span("ZeroDivisionError", fg(1)));
         let grey = spans.iter().find(|s| s.text == "1/0");
         assert_eq!(
-            grey.map(|s| s.style.inline_css()),
-            Some("color:#626262".to_owned())
+            grey.and_then(|s| s.style.fg).map(Color::rgb),
+            Some((0x62, 0x62, 0x62))
+        );
+        assert_eq!(
+            grey.map(|s| s.style.class_names()).as_deref(),
+            Some("ansi-fg-8")
         );
         assert!(spans.iter().all(|s| !s.text.contains('\x1b')));
     }
@@ -440,24 +567,61 @@ mod tests {
             style.class_names(),
             "ansi-fg-1 ansi-bg-12 ansi-bold ansi-underline"
         );
-        assert_eq!(style.inline_css(), "");
         assert_eq!(Style::default().class_names(), "");
     }
 
     #[test]
+    fn html_has_a_span_per_styled_run_and_escapes_everything() {
+        assert_eq!(
+            to_html("\x1b[1;31m<b>\x1b[0m & \x1b[38;5;81;43m'x'\x1b[0m"),
+            "<span class=\"ansi-fg-1 ansi-bold\">&lt;b&gt;</span> &amp; \
+             <span class=\"ansi-fg-14 ansi-bg-3\">&#39;x&#39;</span>"
+        );
+        assert_eq!(to_html("plain\x1b[2K"), "plain");
+        assert_eq!(to_html(""), "");
+    }
+
+    #[test]
     fn xterm_palette() {
-        let css = |n| {
-            Style {
-                bg: Some(Color::Palette(n)),
-                ..Style::default()
-            }
-            .inline_css()
-        };
-        assert_eq!(css(16), "background-color:#000000");
-        assert_eq!(css(21), "background-color:#0000ff");
-        assert_eq!(css(67), "background-color:#5f87af");
-        assert_eq!(css(231), "background-color:#ffffff");
-        assert_eq!(css(232), "background-color:#080808");
-        assert_eq!(css(255), "background-color:#eeeeee");
+        let rgb = |n| Color::Palette(n).rgb();
+        assert_eq!(rgb(16), (0x00, 0x00, 0x00));
+        assert_eq!(rgb(21), (0x00, 0x00, 0xff));
+        assert_eq!(rgb(67), (0x5f, 0x87, 0xaf));
+        assert_eq!(rgb(231), (0xff, 0xff, 0xff));
+        assert_eq!(rgb(232), (0x08, 0x08, 0x08));
+        assert_eq!(rgb(255), (0xee, 0xee, 0xee));
+    }
+
+    #[test]
+    fn extended_colours_keep_their_hue_in_the_basic_palette() {
+        let basic = |n| Color::Palette(n).basic();
+        for n in 0..16 {
+            assert_eq!(basic(n), n);
+        }
+        // IPython 9's source highlighting in tracebacks (its `linux` theme).
+        assert_eq!(basic(255), 15, "near-white text");
+        assert_eq!(basic(81), 14, "light cyan keywords");
+        assert_eq!(basic(148), 11, "yellow-green names");
+        assert_eq!(basic(141), 12, "light purple numbers");
+        assert_eq!(basic(204), 9, "pink operators");
+        assert_eq!(basic(186), 11, "khaki strings");
+        assert_eq!(basic(245), 8, "grey comments");
+        // The cube's darker corners stay dark, the greys go by lightness.
+        assert_eq!(basic(22), 2, "dark green");
+        assert_eq!(basic(88), 1, "dark red");
+        assert_eq!(basic(18), 4, "dark blue");
+        assert_eq!(basic(232), 0);
+        assert_eq!(basic(250), 7);
+        // True colours by the cube colour nearest them.
+        for (rgb, expected) in [
+            ((255, 136, 0), 11),
+            ((170, 30, 30), 1),
+            ((200, 30, 30), 9),
+            ((128, 0, 128), 5),
+            ((0, 128, 128), 6),
+            ((10, 10, 12), 0),
+        ] {
+            assert_eq!(Color::Rgb(rgb.0, rgb.1, rgb.2).basic(), expected, "{rgb:?}");
+        }
     }
 }

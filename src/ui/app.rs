@@ -1,4 +1,6 @@
-//! The page: the top bar, the scrollback and the code input.
+//! The page: the top bar, the scrollback (or, while it is empty, the
+//! welcome) and the code input. The widget (`?embed`) is the same view, with
+//! the CSS under `:root[data-embed]` hiding what it does not show.
 
 use leptos::prelude::*;
 
@@ -7,8 +9,10 @@ use super::editor::Editor;
 use super::session_bar::SessionBar;
 use super::settings_panel::SettingsPanel;
 use super::share::ShareBar;
+use super::shortcuts;
 use super::startup::{self, Started};
 use super::state::{Connection, Notebook, Notices, Scrollback};
+use super::welcome::Welcome;
 
 /// The whole playground, or with `?embed` in its address the widget: the
 /// same page with only the editor, Run and the latest outputs, talking with
@@ -17,6 +21,7 @@ use super::state::{Connection, Notebook, Notices, Scrollback};
 pub fn App() -> impl IntoView {
     let Started {
         theme,
+        embedded,
         readonly,
         show_key,
     } = startup::start();
@@ -34,14 +39,24 @@ pub fn App() -> impl IntoView {
             show_settings.set(true);
         }
     });
+    if !embedded {
+        shortcuts::listen();
+    }
 
     view! {
         <header class="top-bar">
             <h1>"TCI Playground"</h1>
             <SessionBar/>
+            // Opens the shortcuts (see `shortcuts::listen`).
+            <button type="button" data-testid="shortcuts-button" aria-haspopup="dialog">"Keyboard shortcuts"</button>
+            // The badge naming the backend is part of the button to the
+            // Settings that choose it.
             <button type="button" data-testid="settings" aria-expanded=move || if show_settings.get() { "true" } else { "false" }
                 on:click=move |_| show_settings.update(|shown| *shown = !*shown)>
-                "Settings"
+                "Settings "
+                <span class="backend-badge" data-testid="backend">
+                    {move || connection.backend_kind().badge(connection.needs_key())}
+                </span>
             </button>
         </header>
         {move || settings_shown.get().then(|| view! { <SettingsPanel theme=theme/> })}
@@ -49,10 +64,11 @@ pub fn App() -> impl IntoView {
         {move || notices.notice().map(|notice| view! {
             <div class="notice" data-testid="notice" role="alert">
                 <span>{notice}</span>
-                <button type="button" on:click=move |_| notices.dismiss() aria-label="Dismiss">"×"</button>
+                <button type="button" on:click=move |_| notices.dismiss() aria-label="Dismiss the notice">"×"</button>
             </div>
         })}
         <main>
+            <Welcome/>
             <section class="scrollback" role="log" aria-live="polite" aria-label="Scrollback">
                 <For each=move || scrollback.cells() key=|cell| cell.with_untracked(|cell| cell.id) let:cell>
                     <CellView cell=cell/>
@@ -69,7 +85,7 @@ pub fn App() -> impl IntoView {
                         "Stop"
                     </button>
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| notebook.clear()>
-                        "Clear"
+                        "Clear scrollback"
                     </button>
                 </div>
             </section>

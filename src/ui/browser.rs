@@ -3,6 +3,7 @@
 
 use web_sys::Storage;
 
+use crate::embed::host_api;
 use crate::embed::link::LinkOptions;
 
 fn local_storage() -> Option<Storage> {
@@ -72,6 +73,35 @@ pub fn link_options() -> LinkOptions {
 
 pub fn page_url() -> Option<String> {
     web_sys::window()?.location().href().ok()
+}
+
+/// The origin of the page that embeds this one, when the browser tells it
+/// (see [`host_api::parent_origin`]).
+pub fn parent_origin() -> Option<String> {
+    let window = web_sys::window()?;
+    // A DOMStringList where there is one; `undefined` elsewhere, where
+    // reading its first item fails.
+    let nearest = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into())
+        .and_then(|list| js_sys::Reflect::get(&list, &0.into()))
+        .ok()
+        .and_then(|origin| origin.as_string());
+    let referrer = window
+        .document()
+        .map(|document| document.referrer())
+        .unwrap_or_default();
+    host_api::parent_origin(nearest.as_deref(), &referrer).map(str::to_owned)
+}
+
+/// The event's target, or its nearest ancestor, that matches `selector`.
+pub fn closest_to_target(event: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    event
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(selector)
+        .ok()
+        .flatten()
 }
 
 pub fn own_origin() -> String {

@@ -72,15 +72,16 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
                 <span class="status" data-status=status_name>{move || status_label(status())}</span>
                 <span class="timing" title="Duration">{timing}</span>
                 <span class="cell-actions">
-                    <button type="button" on:click=copy_code title="Copy the code">"Copy code"</button>
-                    <button type="button" on:click=copy_output title="Copy the text output" disabled=move || cell.with(|cell| cell.outputs.is_empty())>"Copy output"</button>
+                    <button type="button" data-testid="copy-code" on:click=copy_code title="Copy the code">"Copy code"</button>
+                    <button type="button" data-testid="copy-output" on:click=copy_output title="Copy the text output" disabled=move || cell.with(|cell| cell.outputs.is_empty())>"Copy output"</button>
                     <button type="button" data-testid="rerun" on:click=rerun disabled=busy title="Run this code (again) in the current session">
                         {move || if status() == Status::Shared { "Run" } else { "Re-run" }}
                     </button>
                     <button type="button" data-testid="share" on:click=share_cell title="Copy a link to this code and its outputs">"Share"</button>
                 </span>
             </header>
-            <pre class="cell-code" data-testid="cell-code" inner_html=code_html></pre>
+            // Long lines scroll sideways: the keyboard reaches it too.
+            <pre class="cell-code" data-testid="cell-code" tabindex="0" role="group" aria-label="Code" inner_html=code_html></pre>
             <p class="cell-message" role="status" hidden=move || message.with(String::is_empty)>{message}</p>
             {move || session_lost.get().then(|| view! {
                 <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| notebook.replay(id)>

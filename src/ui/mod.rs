@@ -11,8 +11,10 @@ mod output;
 mod session_bar;
 mod settings_panel;
 mod share;
+mod shortcuts;
 mod startup;
 pub mod state;
+mod welcome;
 pub mod widget;
 
 pub use app::App;

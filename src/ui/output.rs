@@ -72,17 +72,12 @@ fn LongText(text: String, class: &'static str) -> impl IntoView {
     }
 }
 
+/// Its spans come as markup, every character escaped (see `ansi::to_html`):
+/// a view per span cost the wasm more than the string.
 #[component]
 fn Traceback(text: String) -> impl IntoView {
-    let spans = ansi::parse(&text)
-        .into_iter()
-        .map(|span| {
-            let class = span.style.class_names();
-            let style = span.style.inline_css();
-            view! { <span class=class style=style>{span.text}</span> }
-        })
-        .collect_view();
-    view! { <pre class="traceback">{spans}</pre> }
+    // Its lines keep their width and scroll sideways: the keyboard reaches it.
+    view! { <pre class="traceback" tabindex="0" role="group" aria-label="Traceback" inner_html=ansi::to_html(&text)></pre> }
 }
 
 /// HTML from the session (pandas tables and the like) in an iframe whose
@@ -126,6 +121,8 @@ fn HtmlFrame(html: String) -> impl IntoView {
     }
 }
 
-const FRAME_STYLE: &str = "body{margin:0;padding:4px;font:14px system-ui,sans-serif;color:#222;background:transparent}\
+// `color-scheme` lets the frame paint its own dark canvas under the light
+// text of a dark system theme, rather than a white one.
+const FRAME_STYLE: &str = ":root{color-scheme:light dark}body{margin:0;padding:4px;font:14px system-ui,sans-serif;color:#222;background:transparent}\
 table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 8px;text-align:right}\
 @media (prefers-color-scheme:dark){body{color:#ddd}th,td{border-color:#555}}";

@@ -114,7 +114,7 @@ pub fn ShareBar() -> impl IntoView {
                 <input type="text" readonly data-testid="share-link" prop:value=move || notices.share_link().unwrap_or_default()
                     on:focus=move |event| { event_target::<web_sys::HtmlInputElement>(&event).select(); }/>
             </label>
-            <button type="button" on:click=move |_| notices.close_share_link() aria-label="Close">"×"</button>
+            <button type="button" on:click=move |_| notices.close_share_link() aria-label="Close the share link">"×"</button>
         </div>
     }
 }

@@ -18,6 +18,8 @@ use tci_api::AppConfig;
 #[derive(Clone, Copy, Debug)]
 pub struct Started {
     pub theme: RwSignal<Theme>,
+    /// `?embed`: the widget, which shows no top bar, welcome or dialogs.
+    pub embedded: bool,
     /// A widget whose author froze the code.
     pub readonly: bool,
     /// Settings open by themselves when a key is missing (a widget can ask
@@ -43,6 +45,7 @@ pub fn start() -> Started {
     follow_theme(theme, embedded);
     let started = Started {
         theme,
+        embedded,
         readonly: options.readonly,
         show_key: options.show_key || !embedded,
     };

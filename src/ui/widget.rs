@@ -20,12 +20,15 @@ pub struct Host {
     /// Origins messages are taken from and sent to, separated by spaces;
     /// the widget's own until `config.json` names more.
     origins: StoredValue<String>,
+    /// The embedding page's origin, when the browser tells it; empty when
+    /// it does not.
+    parent_origin: StoredValue<String>,
 }
 
 impl Host {
-    /// Posts once per allowed origin, with that origin as the target: the
-    /// browser delivers only to the one that matches, so outputs never reach
-    /// a page that is not allowed.
+    /// Posts to the parent's origin when it is allowed, always with an
+    /// explicit target origin, so outputs never reach a page that is not
+    /// allowed (see [`host_api::targets`]).
     fn tell(self, message: WidgetMessage) {
         let Some(window) = web_sys::window() else {
             return;
@@ -39,8 +42,9 @@ impl Host {
         let Ok(message) = js_sys::JSON::parse(&message.to_json()) else {
             return;
         };
-        self.origins.with_value(|origins| {
-            for origin in origins.split(' ') {
+        let parent_origin = self.parent_origin.get_value();
+        self.origins.with_value(|allowed| {
+            for origin in host_api::targets(&parent_origin, allowed) {
                 let _ = parent.post_message(&message, origin);
             }
         });
@@ -67,6 +71,7 @@ pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
     let scrollback = expect_context::<Scrollback>();
     let host = Host {
         origins: StoredValue::new(browser::own_origin()),
+        parent_origin: StoredValue::new(browser::parent_origin().unwrap_or_default()),
     };
     let listener = window_event_listener(leptos::ev::message, move |event: MessageEvent| {
         if !host

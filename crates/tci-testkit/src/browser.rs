@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -17,6 +18,8 @@ pub const WAIT: Duration = Duration::from_secs(30);
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// chromedriver's, for what fantoccini has no command for.
+    driver_port: u16,
     profile: tempfile::TempDir,
 }
 
@@ -39,6 +42,8 @@ impl Browser {
             .expect("chromedriver is installed (scripts/install-tools.sh --test)");
         let profile = tempfile::tempdir().unwrap();
         let mut capabilities = serde_json::Map::new();
+        // Every frame's console messages, for `console_problems`.
+        capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         capabilities.insert(
             "goog:chromeOptions".into(),
             json!({
@@ -67,6 +72,7 @@ impl Browser {
         Browser {
             client,
             driver,
+            driver_port: port,
             profile,
         }
     }
@@ -151,6 +157,67 @@ impl Browser {
         assert_eq!(self.run("x = 42").await, "ok");
         assert_eq!(self.run("print(f\"The value of x is {x}\")").await, "ok");
         assert!(self.last_cell_text().await.contains("The value of x is 42"));
+    }
+
+    /// Presses `keys` together (modifiers first) and lets go, at whatever
+    /// has the focus: unlike an element's `send_keys`, this focuses and
+    /// clicks nothing first, as a keyboard-only reader would.
+    pub async fn press(&self, keys: &[char]) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for &key in keys {
+            actions = actions.then(KeyAction::Down { value: key });
+        }
+        for &key in keys.iter().rev() {
+            actions = actions.then(KeyAction::Up { value: key });
+        }
+        self.client.perform_actions(actions).await.unwrap();
+    }
+
+    /// Types `text` at whatever has the focus, a key at a time.
+    pub async fn type_text(&self, text: &str) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in text.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.client.perform_actions(actions).await.unwrap();
+    }
+
+    /// The console's warnings and errors (of the page and its frames)
+    /// logged since the last call, as chromedriver collected them: it files
+    /// some of what the console shows as errors (a `postMessage` to the
+    /// wrong origin) as warnings.
+    pub async fn console_problems(&self) -> Vec<String> {
+        use http_body_util::{BodyExt, Full};
+        use hyper_util::client::legacy::Client as HttpClient;
+        use hyper_util::rt::TokioExecutor;
+
+        // chromedriver's log endpoint, which fantoccini has no command for.
+        let session = self.client.session_id().await.unwrap().unwrap();
+        let request = axum::http::Request::post(format!(
+            "http://127.0.0.1:{}/session/{session}/se/log",
+            self.driver_port
+        ))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(axum::body::Bytes::from(
+            json!({"type": "browser"}).to_string(),
+        )))
+        .unwrap();
+        let response = HttpClient::builder(TokioExecutor::new())
+            .build_http()
+            .request(request)
+            .await
+            .unwrap();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let log: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        log["value"]
+            .as_array()
+            .expect("chromedriver's log entries")
+            .iter()
+            .filter(|entry| entry["level"] == "SEVERE" || entry["level"] == "WARNING")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     /// Ends the WebDriver session, which quits Chromium; dropping ends

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use tci_api::AppConfig;
 
+use crate::model::backend_kind::BackendKind;
 use crate::model::settings::{self, Backend};
 use crate::model::storage_keys;
 use crate::ui::browser;
@@ -44,6 +45,12 @@ impl Connection {
 
     pub(super) fn key_untracked(&self) -> String {
         self.key.get_untracked()
+    }
+
+    /// Which backend answers, as the page names it.
+    pub fn backend_kind(&self) -> BackendKind {
+        self.backend()
+            .map_or(BackendKind::Unknown, |backend| backend.kind)
     }
 
     /// The API wants a key and none has been given.

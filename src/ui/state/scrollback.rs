@@ -24,6 +24,13 @@ impl Scrollback {
         self.cells.get()
     }
 
+    /// No cell yet (tracked): the welcome shows.
+    pub fn is_empty(&self) -> bool {
+        // Through `get`, which the page uses anyway: a `with` of its own
+        // would cost the wasm more than copying the handles.
+        self.cells.get().is_empty()
+    }
+
     /// The newest cell as it is now.
     pub fn last(&self) -> Option<Cell> {
         self.cells

@@ -4,7 +4,9 @@
 //! through a server fault.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod accessibility;
 mod e2e;
 mod editor;
 mod embed;
 mod faults;
+mod first_page;
