@@ -224,3 +224,52 @@ fn the_readme_lists_the_apps_keyboard_shortcuts() {
         "README.md's table and model::shortcuts::SHORTCUTS"
     );
 }
+
+/// The output frame's protocol is written twice, in `src/render/frame.rs`
+/// and in `frame/frame.js`: the version and every message kind must agree.
+#[test]
+fn the_output_frame_speaks_the_apps_protocol() {
+    use tci_playground::render::frame;
+    let js = read("frame/frame.js");
+    let constant = |name: &str| {
+        let start = format!("\n  var {name} = ");
+        let after = js
+            .split_once(&start)
+            .unwrap_or_else(|| panic!("frame.js has no `var {name} = …;`"))
+            .1;
+        after.split_once(';').expect("the statement's end").0.trim().to_owned()
+    };
+    assert_eq!(constant("PROTOCOL"), frame::PROTOCOL.to_string());
+    for (name, kind) in [
+        ("RENDER", frame::RENDER),
+        ("THEME", frame::THEME),
+        ("HEIGHT", frame::HEIGHT),
+    ] {
+        assert_eq!(constant(name), format!("'{kind}'"), "{name}");
+    }
+    // The app frames the document the build puts there.
+    assert_eq!(frame::FRAME_URL, "renderers/frame.html");
+    assert!(read("scripts/vendor-renderers.sh").contains("frame/frame.html"));
+}
+
+/// Every file frame.js loads on demand is one the build vendors.
+#[test]
+fn the_frame_loads_only_vendored_renderers() {
+    let js = read("frame/frame.js");
+    let table = js
+        .split_once("var FILES = {")
+        .expect("frame.js's FILES table")
+        .1
+        .split_once("};")
+        .expect("its end")
+        .0;
+    let vendor = read("scripts/vendor-renderers.sh");
+    let names: Vec<&str> = table.split('\'').skip(1).step_by(2).collect();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        assert!(
+            vendor.contains(&format!(" {name}\"")),
+            "frame.js loads {name}, which scripts/vendor-renderers.sh does not vendor"
+        );
+    }
+}

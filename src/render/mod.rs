@@ -1,9 +1,9 @@
 //! Turning text into what the page shows, without touching the DOM: which
-//! way an output is shown, ANSI colours, Python highlighting, Markdown, and
-//! the first page's markup (the welcome, the shortcuts list).
+//! way an output is shown, ANSI colours, Python highlighting, the output frame's
+//! messages and the first page's markup (the welcome, the shortcuts list).
 
 pub mod ansi;
 pub mod first_page;
+pub mod frame;
 pub mod highlight;
-pub mod markdown;
 pub mod output_view;

@@ -19,12 +19,12 @@ pub enum View {
         src: String,
         mime: &'static str,
     },
-    /// Shown in a sandboxed iframe without same-origin rights.
-    Html(String),
-    /// Already rendered to HTML with raw HTML escaped.
-    Markdown(String),
-    Json(Value),
-    Latex(String),
+    /// Shown in the output frame (see [`crate::render::frame`]): `data` is
+    /// the bundle's value for `mime`.
+    Framed {
+        mime: String,
+        data: Value,
+    },
     Plain(String),
     /// A bundle with nothing we can show: the MIME types it held.
     Unsupported(Vec<String>),
@@ -37,9 +37,14 @@ pub enum View {
 
 const BASE64_IMAGES: [&str; 3] = ["image/png", "image/jpeg", "image/gif"];
 
-/// The MIME types [`view_bundle`] shows, most preferred first. embed.js picks
-/// among its own subset in the same order (tests/contracts.rs reads both).
-pub const MIME_PREFERENCE: [&str; 9] = [
+/// The MIME types [`view_bundle`] shows, most preferred first; `v*` stands
+/// for any version number. The first three and the text types after the
+/// images go to the output frame. embed.js picks among its own subset in the
+/// same order (tests/contracts.rs reads both).
+pub const MIME_PREFERENCE: [&str; 13] = [
+    "application/vnd.plotly.v1+json",
+    "application/vnd.vegalite.v*+json",
+    "application/vnd.vega.v*+json",
     "image/png",
     "image/jpeg",
     "image/gif",
@@ -47,9 +52,23 @@ pub const MIME_PREFERENCE: [&str; 9] = [
     "text/html",
     "text/markdown",
     "text/latex",
+    "application/javascript",
     "application/json",
     "text/plain",
 ];
+
+/// Whether `mime` is `pattern`, or a version of it when the pattern has `v*`.
+pub fn mime_matches(pattern: &str, mime: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == mime,
+        Some((head, tail)) => mime
+            .strip_prefix(head)
+            .and_then(|rest| rest.strip_suffix(tail))
+            .is_some_and(|version| {
+                !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())
+            }),
+    }
+}
 
 pub fn view(output: &Output) -> View {
     match output {
@@ -75,6 +94,26 @@ pub fn view(output: &Output) -> View {
 
 /// Jupyter's order of preference, restricted to what is safe here.
 pub fn view_bundle(bundle: &MimeBundle) -> View {
+    let framed = |pattern: &str| {
+        let mime = bundle
+            .mime_types()
+            .into_iter()
+            .find(|mime| mime_matches(pattern, mime))?;
+        let data = bundle.value(mime)?;
+        // Text types arrive as strings; anything else is not that type.
+        if (mime.starts_with("text/") || mime.ends_with("javascript")) && !data.is_string() {
+            return None;
+        }
+        Some(View::Framed {
+            mime: mime.to_owned(),
+            data: data.clone(),
+        })
+    };
+    for pattern in &MIME_PREFERENCE[..3] {
+        if let Some(view) = framed(pattern) {
+            return view;
+        }
+    }
     for mime in BASE64_IMAGES {
         if let Some(data) = bundle.text(mime) {
             return View::Image {
@@ -92,17 +131,10 @@ pub fn view_bundle(bundle: &MimeBundle) -> View {
             mime: "image/svg+xml",
         };
     }
-    if let Some(html) = bundle.text("text/html") {
-        return View::Html(html.to_owned());
-    }
-    if let Some(markdown) = bundle.text("text/markdown") {
-        return View::Markdown(crate::render::markdown::to_html(markdown));
-    }
-    if let Some(latex) = bundle.text("text/latex") {
-        return View::Latex(latex.to_owned());
-    }
-    if let Some(json) = bundle.value("application/json") {
-        return View::Json(json.clone());
+    for mime in &MIME_PREFERENCE[7..12] {
+        if let Some(view) = framed(mime) {
+            return view;
+        }
     }
     if let Some(plain) = bundle.text("text/plain") {
         return View::Plain(plain.to_owned());
@@ -182,28 +214,64 @@ mod tests {
     }
 
     /// The type [`view_bundle`] chose, read back from its view.
-    fn chosen(view: &View) -> &'static str {
+    fn chosen(view: &View) -> String {
         match view {
-            View::Image { mime, .. } => mime,
-            View::Html(_) => "text/html",
-            View::Markdown(_) => "text/markdown",
-            View::Latex(_) => "text/latex",
-            View::Json(_) => "application/json",
-            View::Plain(_) => "text/plain",
+            View::Image { mime, .. } => (*mime).to_owned(),
+            View::Framed { mime, .. } => mime.clone(),
+            View::Plain(_) => "text/plain".to_owned(),
             other => panic!("not a choice among a bundle's types: {other:?}"),
         }
     }
 
     #[test]
     fn bundles_are_shown_in_the_order_of_mime_preference() {
-        for (i, first) in MIME_PREFERENCE.iter().enumerate() {
+        let concrete = |pattern: &str| pattern.replace('*', "5");
+        for (i, first) in MIME_PREFERENCE.iter().map(|p| concrete(p)).enumerate() {
             let alone = bundle(&format!(r#"{{"{first}": "x"}}"#));
-            assert_eq!(chosen(&view(&alone)), *first, "{first} alone");
-            for later in &MIME_PREFERENCE[i + 1..] {
+            assert_eq!(chosen(&view(&alone)), first, "{first} alone");
+            for later in MIME_PREFERENCE[i + 1..].iter().map(|p| concrete(p)) {
                 let both = bundle(&format!(r#"{{"{later}": "x", "{first}": "x"}}"#));
-                assert_eq!(chosen(&view(&both)), *first, "{first} over {later}");
+                assert_eq!(chosen(&view(&both)), first, "{first} over {later}");
             }
         }
+    }
+
+    #[test]
+    fn versioned_types_match_any_version_only() {
+        let pattern = "application/vnd.vegalite.v*+json";
+        for mime in [
+            "application/vnd.vegalite.v5+json",
+            "application/vnd.vegalite.v6+json",
+            "application/vnd.vegalite.v10+json",
+        ] {
+            assert!(mime_matches(pattern, mime), "{mime}");
+        }
+        for mime in [
+            "application/vnd.vegalite.v+json",
+            "application/vnd.vegalite.v5.1+json",
+            "application/vnd.vegalite.v5+json+x",
+            "application/vnd.vega.v5+json",
+        ] {
+            assert!(!mime_matches(pattern, mime), "{mime}");
+        }
+        let spec = json!({"mark": "bar"});
+        assert_eq!(
+            view(&bundle(
+                r#"{"text/plain": "<Chart>", "application/vnd.vegalite.v6+json": {"mark": "bar"}}"#
+            )),
+            View::Framed {
+                mime: "application/vnd.vegalite.v6+json".into(),
+                data: spec
+            }
+        );
+    }
+
+    #[test]
+    fn a_text_type_that_is_not_text_is_passed_over() {
+        assert_eq!(
+            view(&bundle(r#"{"text/plain": "p", "text/html": {"a": 1}}"#)),
+            View::Plain("p".into())
+        );
     }
 
     #[test]
@@ -247,17 +315,28 @@ mod tests {
     #[test]
     fn preference_order_follows_jupyter() {
         let all = r#"{"text/plain": "p", "text/html": "<b>h</b>", "text/markdown": "m", "text/latex": "$x$", "application/json": {"a": 1}}"#;
-        assert_eq!(view(&bundle(all)), View::Html("<b>h</b>".into()));
-        assert!(
-            matches!(view(&bundle(r##"{"text/plain": "p", "text/markdown": "# m"}"##)), View::Markdown(html) if html.contains("<h1"))
+        let framed = |mime: &str, data: Value| View::Framed {
+            mime: mime.into(),
+            data,
+        };
+        assert_eq!(view(&bundle(all)), framed("text/html", json!("<b>h</b>")));
+        assert_eq!(
+            view(&bundle(r##"{"text/plain": "p", "text/markdown": "# m"}"##)),
+            framed("text/markdown", json!("# m"))
         );
         assert_eq!(
             view(&bundle(r#"{"text/plain": "p", "text/latex": "$x$"}"#)),
-            View::Latex("$x$".into())
+            framed("text/latex", json!("$x$"))
         );
         assert_eq!(
             view(&bundle(r#"{"text/plain": "p", "application/json": [1]}"#)),
-            View::Json(json!([1]))
+            framed("application/json", json!([1]))
+        );
+        assert_eq!(
+            view(&bundle(
+                r#"{"text/html": "<div>", "application/vnd.plotly.v1+json": {"data": []}}"#
+            )),
+            framed("application/vnd.plotly.v1+json", json!({"data": []}))
         );
         assert_eq!(
             view(&bundle(
@@ -266,8 +345,8 @@ mod tests {
             View::Plain("p".into())
         );
         assert_eq!(
-            view(&bundle(r#"{"application/vnd.vegalite.v4+json": {}}"#)),
-            View::Unsupported(vec!["application/vnd.vegalite.v4+json".into()])
+            view(&bundle(r#"{"application/vnd.widget-view+json": {}}"#)),
+            View::Unsupported(vec!["application/vnd.widget-view+json".into()])
         );
     }
 

@@ -7,6 +7,7 @@ mod app;
 mod browser;
 mod cell_view;
 mod editor;
+mod frame_view;
 mod output;
 mod session_bar;
 mod settings_panel;

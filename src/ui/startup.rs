@@ -43,6 +43,8 @@ pub fn start() -> Started {
     });
     start_clock(expect_context::<Clock>(), notebook);
     follow_theme(theme, embedded);
+    // Output frames forward it to what they show.
+    provide_context(theme);
     let started = Started {
         theme,
         embedded,

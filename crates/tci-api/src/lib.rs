@@ -40,12 +40,6 @@ pub const EXECUTE_PATH: &str = "/tci/execute";
 /// Path of the session list endpoint, relative to an API base.
 pub const SESSIONS_PATH: &str = "/tci/sessions";
 
-/// The script the app puts at the end of every HTML-output frame: it tells
-/// the app the frame's height. A `srcdoc` frame inherits the page's
-/// Content-Security-Policy, so the server allows this script by its hash.
-pub const FRAME_SCRIPT: &str = "(function(){function s(){parent.postMessage(document.documentElement.scrollHeight,'*')}\
-new ResizeObserver(s).observe(document.body);s();})();";
-
 pub use errors::message_from_error_body;
 
 #[cfg(feature = "contract")]

@@ -107,6 +107,26 @@ impl Browser {
         self.client.find_all(Locator::Css(css)).await.unwrap().len()
     }
 
+    /// Runs `script` (a WebDriver script body) in the first frame
+    /// `frame_css` matches, once `ready` matches there, and comes back to the
+    /// enclosing document. The frame is scrolled into view first: output
+    /// frames load lazily.
+    pub async fn in_frame(&self, frame_css: &str, ready: &str, script: &str) -> serde_json::Value {
+        let frame = self.wait_for(frame_css).await;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&frame).unwrap()],
+            )
+            .await
+            .unwrap();
+        frame.enter_frame().await.unwrap();
+        self.wait_for(ready).await;
+        let value = self.client.execute(script, vec![]).await.unwrap();
+        self.client.enter_parent_frame().await.unwrap();
+        value
+    }
+
     /// Puts `code` in the editor as if pasted.
     pub async fn set_code(&self, code: &str) {
         self.wait_for("[data-testid=editor]").await;

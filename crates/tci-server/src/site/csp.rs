@@ -1,7 +1,8 @@
 //! The Content-Security-Policy of every page: the app's own script and
-//! wasm, trunk's inline loader and the HTML-output frame script by hash, and
-//! nothing else inline, so markup that slips into the page cannot run code
-//! or send the API key anywhere scripts could not already.
+//! wasm, trunk's inline loader by hash, and nothing else inline, so markup
+//! that slips into the page cannot run code or send the API key anywhere
+//! scripts could not already. The output frame's document has a policy of
+//! its own (`frame_policy`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -10,7 +11,6 @@ use std::time::SystemTime;
 use axum::http::HeaderValue;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use tci_api::FRAME_SCRIPT;
 
 /// The Content-Security-Policy, kept in step with `index.html`: trunk's
 /// inline loader names the hashed files, so every build changes its hash,
@@ -61,6 +61,11 @@ impl Policy {
         }
     }
 
+    /// The output frame's header (see [`frame_policy`]).
+    pub(super) fn frame_header(&self) -> HeaderValue {
+        header_value(&frame_policy(&self.frame_ancestors))
+    }
+
     pub(super) async fn header(&self) -> HeaderValue {
         let stamp = tokio::fs::metadata(&self.index)
             .await
@@ -106,23 +111,17 @@ fn header_value(policy: &str) -> HeaderValue {
 /// The policy for a page whose inline scripts are `inline_scripts`.
 ///
 /// - `script-src`: the app's own files, wasm compilation, and by hash only
-///   trunk's inline loader and the iframe height reporter; nothing else
-///   inline, so HTML output cannot run scripts of its own.
+///   trunk's inline loader; nothing else inline.
 /// - `style-src 'unsafe-inline'`: Leptos sets style attributes and pandas
 ///   HTML carries `<style>`.
 /// - `img-src data:`: plots and images arrive as data URLs.
 /// - `connect-src`: this server, and any HTTPS or local API base the user
 ///   picks in Settings.
-/// - `frame-src 'self'`: pages of this site may frame the app (the embed
-///   demo frames widgets); the HTML-output frames are `srcdoc`, which loads
-///   nothing and is not subject to it.
+/// - `frame-src 'self'`: the output frames (`renderers/frame.html`), and
+///   pages of this site framing the app (the embed demo frames widgets).
 fn content_security_policy(inline_scripts: &[String], frame_ancestors: &str) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
-    let hashes = inline_scripts
-        .iter()
-        .map(String::as_str)
-        .chain([FRAME_SCRIPT])
-        .map(sha256_source);
+    let hashes = inline_scripts.iter().map(String::as_str).map(sha256_source);
     for hash in hashes {
         if !script_src.contains(&hash) {
             script_src.push(' ');
@@ -135,6 +134,15 @@ fn content_security_policy(inline_scripts: &[String], frame_ancestors: &str) -> 
          frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
          frame-ancestors {frame_ancestors}"
     )
+}
+
+/// The header of `renderers/frame.html`, whose own `<meta>` policy lets
+/// output code run. `sandbox allow-scripts` gives the document an opaque
+/// origin however it is loaded, even opened or framed without the app's
+/// sandbox attribute, so that its scripts can never act as this site; it may
+/// be framed where the app may be, and by the app.
+fn frame_policy(frame_ancestors: &str) -> String {
+    format!("sandbox allow-scripts; frame-ancestors 'self' {frame_ancestors}")
 }
 
 fn sha256_source(script: &str) -> String {

@@ -7,7 +7,8 @@
 //! content hash are cached for a year; everything else is revalidated. Every
 //! response carries a Content-Security-Policy that lets the page run its own
 //! script and wasm and nothing else, so markup that slips into the page
-//! cannot run code or send the API key anywhere scripts could not already.
+//! cannot run code or send the API key anywhere scripts could not already;
+//! but the output frame and its renderers (`renderers/`) get their own.
 
 mod csp;
 
@@ -27,6 +28,10 @@ use csp::Policy;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
+
+/// Where the output frame and the renderers it loads on demand are built.
+const RENDERERS: &str = "/renderers/";
+const FRAME_DOCUMENT: &str = "/renderers/frame.html";
 
 pub fn service(site: &Site) -> Router {
     let policy = Arc::new(Policy::new(
@@ -56,8 +61,16 @@ pub fn service(site: &Site) -> Router {
 }
 
 async fn add_headers(State(policy): State<Arc<Policy>>, request: Request, next: Next) -> Response {
-    let hashed = is_content_hashed(request.uri().path());
-    let csp = policy.header().await;
+    let path = request.uri().path();
+    let hashed = is_content_hashed(path);
+    let renderer = path.starts_with(RENDERERS);
+    // Renderers' own files ignore a policy; the app's stays on them, so an
+    // unknown name answered with index.html still gets it.
+    let csp = if path == FRAME_DOCUMENT {
+        policy.frame_header()
+    } else {
+        policy.header().await
+    };
     let mut response = next.run(request).await;
     let status = response.status();
     let headers = response.headers_mut();
@@ -78,6 +91,15 @@ async fn add_headers(State(policy): State<Arc<Policy>>, request: Request, next: 
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    // The output frame's origin is opaque, so what it loads in CORS mode
+    // (KaTeX's fonts) comes with `Origin: null`: any origin may read these
+    // files, which are public and hold nothing of a user's.
+    if renderer {
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     response
 }
 

@@ -58,14 +58,24 @@ async fn inject_axe(browser: &Browser) {
 async fn violations(browser: &Browser, view: &str) -> Vec<String> {
     let frames = browser
         .client
-        .find_all(Locator::Css("iframe.html-output"))
+        .find_all(Locator::Css("iframe.output-frame"))
         .await
         .unwrap();
     let frame_count = frames.len();
     for frame in frames {
+        // Output frames load when they come near the viewport.
+        browser
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&frame).unwrap()],
+            )
+            .await
+            .unwrap();
         frame.enter_frame().await.unwrap();
-        // The frame's own document, not the blank one before it loaded.
-        browser.wait_for("body > *").await;
+        // The frame's own document with its output, not the blank one
+        // before it loaded.
+        browser.wait_for("#out > *").await;
         inject_axe(browser).await;
         browser.client.enter_parent_frame().await.unwrap();
     }
@@ -180,9 +190,9 @@ async fn axe_finds_no_wcag_violation_in_any_view() {
             }
             for shown in [
                 "img.rich-image",
-                ".markdown",
-                "details.json",
-                "iframe.html-output",
+                "iframe.output-frame[title='text/markdown output']",
+                "iframe.output-frame[title='application/json output']",
+                "iframe.output-frame[title='text/html output']",
                 "pre.traceback",
             ] {
                 browser.wait_for(shown).await;

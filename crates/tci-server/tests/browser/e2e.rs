@@ -86,20 +86,20 @@ async fn plots_tables_and_tracebacks_render() {
         "ok"
     );
     let frame = browser
-        .wait_for("[data-output-type=execute_result] iframe.html-output")
+        .wait_for("[data-output-type=execute_result] iframe.output-frame")
         .await;
     assert_eq!(
         frame.attr("sandbox").await.unwrap().as_deref(),
         Some("allow-scripts")
     );
-    assert!(
-        frame
-            .attr("srcdoc")
-            .await
-            .unwrap()
-            .unwrap()
-            .contains("<table")
-    );
+    let shown = browser
+        .in_frame(
+            "[data-output-type=execute_result] iframe.output-frame",
+            "#out table",
+            "return document.getElementById('out').innerHTML",
+        )
+        .await;
+    assert!(shown.as_str().unwrap().contains("<table"), "{shown}");
 
     assert_eq!(browser.run("1/0").await, "error");
     let traceback = browser

@@ -108,10 +108,14 @@ async fn the_welcome_names_the_backend_and_its_examples_run() {
         run_example(&browser, "Show a DataFrame", 0, 1).await,
         ["ok"]
     );
-    let table = browser
-        .wait_for("[data-output-type=execute_result] iframe.html-output")
+    let html = browser
+        .in_frame(
+            "[data-output-type=execute_result] iframe.output-frame",
+            "#out table",
+            "return document.getElementById('out').innerHTML",
+        )
         .await;
-    let html = table.attr("srcdoc").await.unwrap().unwrap();
+    let html = html.as_str().unwrap();
     assert!(html.contains("<table") && html.contains("Mars"), "{html}");
     browser.click("[data-testid=clear]").await;
     assert_eq!(
@@ -119,12 +123,13 @@ async fn the_welcome_names_the_backend_and_its_examples_run() {
         ["ok", "ok"]
     );
     let read_back = browser
-        .wait_for("[data-testid=cell]:nth-of-type(2) iframe.html-output")
-        .await
-        .attr("srcdoc")
-        .await
-        .unwrap()
-        .unwrap();
+        .in_frame(
+            "[data-testid=cell]:nth-of-type(2) iframe.output-frame",
+            "#out table",
+            "return document.getElementById('out').innerHTML",
+        )
+        .await;
+    let read_back = read_back.as_str().unwrap();
     // 5 squared, read back from the file the first cell wrote.
     assert!(read_back.contains("<td>25</td>"), "{read_back}");
     browser.close().await;

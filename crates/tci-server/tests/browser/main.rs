@@ -10,3 +10,4 @@ mod editor;
 mod embed;
 mod faults;
 mod first_page;
+mod rich_outputs;

@@ -268,7 +268,6 @@ async fn the_policy_allows_the_app_and_nothing_more() {
                 "'self'".to_owned(),
                 "'wasm-unsafe-eval'".to_owned(),
                 sha256_source(LOADER),
-                sha256_source(tci_api::FRAME_SCRIPT),
             ],
         ),
         ("style-src", vec!["'self'".into(), "'unsafe-inline'".into()]),
@@ -328,7 +327,76 @@ async fn the_policy_follows_a_rebuilt_index_html() {
     // The parser turns CRLF into LF before the browser hashes the text.
     assert!(policy.contains(&sha256_source(&rebuilt.replace("\r\n", "\n"))));
     assert!(!policy.contains(&sha256_source(LOADER)));
-    assert!(policy.contains(&sha256_source(tci_api::FRAME_SCRIPT)));
+}
+
+/// The output frame's document keeps its own `<meta>` policy: the server's
+/// header only sandboxes it (an opaque origin however it is loaded) and says
+/// who may frame it. Its renderers are readable in CORS mode from that
+/// opaque origin (`Origin: null`), which KaTeX's fonts need.
+#[tokio::test]
+async fn the_output_frame_gets_a_sandbox_not_the_apps_policy() {
+    let dist = dist();
+    std::fs::create_dir_all(dist.path().join("renderers/fonts")).unwrap();
+    std::fs::write(
+        dist.path().join("renderers/frame.html"),
+        "<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self'\">",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("renderers/katex.js"), "katex").unwrap();
+    std::fs::write(
+        dist.path().join("renderers/fonts/KaTeX_Main-Regular.woff2"),
+        "wOF2",
+    )
+    .unwrap();
+    let site = site(dist.path());
+
+    let frame = get(&site, "/renderers/frame.html", None).await;
+    assert_eq!(frame.status, StatusCode::OK);
+    let policy = directives(frame.header(header::CONTENT_SECURITY_POLICY));
+    let expected: BTreeMap<String, Vec<String>> = [
+        ("sandbox", vec!["allow-scripts"]),
+        (
+            "frame-ancestors",
+            vec!["'self'", "'self'", "https://embed.example"],
+        ),
+    ]
+    .into_iter()
+    .map(|(name, sources)| {
+        (
+            name.to_owned(),
+            sources.into_iter().map(String::from).collect(),
+        )
+    })
+    .collect();
+    assert_eq!(policy, expected);
+    assert_eq!(frame.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
+    assert_eq!(frame.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+
+    for path in [
+        "/renderers/katex.js",
+        "/renderers/fonts/KaTeX_Main-Regular.woff2",
+    ] {
+        let answer = get(&site, path, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            "*",
+            "{path}"
+        );
+    }
+    // The app's own files are not shared with other origins, and a missing
+    // renderer answered with the app keeps the app's policy.
+    let app = get(&site, "/", None).await;
+    assert!(
+        !app.headers
+            .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+    );
+    let missing = get(&site, "/renderers/missing.js", None).await;
+    assert!(
+        missing
+            .header(header::CONTENT_SECURITY_POLICY)
+            .contains("script-src 'self' 'wasm-unsafe-eval'")
+    );
 }
 
 #[tokio::test]
@@ -340,11 +408,7 @@ async fn a_dist_without_index_html_still_gets_a_policy() {
     let policy = directives(answer.header(header::CONTENT_SECURITY_POLICY));
     assert_eq!(
         policy["script-src"],
-        [
-            "'self'".to_owned(),
-            "'wasm-unsafe-eval'".to_owned(),
-            sha256_source(tci_api::FRAME_SCRIPT)
-        ]
+        ["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()]
     );
 }
 
