@@ -101,7 +101,9 @@
             script.setAttribute(old.attributes[i].name, old.attributes[i].value);
           }
           script.textContent = old.textContent;
-          var waits = script.src && !script.async && !script.defer;
+          // A created script is async unless told otherwise; the page's was not.
+          var waits = old.hasAttribute('src') && !old.hasAttribute('async') && !old.hasAttribute('defer');
+          if (waits) script.async = false;
           if (waits) script.onload = script.onerror = function () { resolve(); };
           old.parentNode.replaceChild(script, old);
           if (!waits) resolve();

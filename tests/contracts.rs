@@ -237,7 +237,12 @@ fn the_output_frame_speaks_the_apps_protocol() {
             .split_once(&start)
             .unwrap_or_else(|| panic!("frame.js has no `var {name} = …;`"))
             .1;
-        after.split_once(';').expect("the statement's end").0.trim().to_owned()
+        after
+            .split_once(';')
+            .expect("the statement's end")
+            .0
+            .trim()
+            .to_owned()
     };
     assert_eq!(constant("PROTOCOL"), frame::PROTOCOL.to_string());
     for (name, kind) in [
