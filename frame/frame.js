@@ -17,7 +17,7 @@
   // Renderers are fetched only when an output needs them, from this
   // folder; scripts keep their order (async = false).
   var FILES = {
-    markdown: ['marked.js', 'katex.css', 'katex.js'],
+    markdown: ['marked.js'],
     math: ['katex.css', 'katex.js', 'auto-render.js'],
     vega: ['vega.js', 'vega-lite.js', 'vega-embed.js'],
     plotly: ['plotly.js']
@@ -124,7 +124,10 @@
 
   var markdownParser = null;
   function markdown(text) {
-    return need('markdown').then(function () {
+    // KaTeX only for text that may hold math.
+    var renderers = [need('markdown')];
+    if (text.indexOf('$') >= 0) renderers.push(need('math'));
+    return Promise.all(renderers).then(function () {
       if (!markdownParser) {
         markdownParser = new marked.Marked({ gfm: true }, { extensions: mathExtensions() });
       }

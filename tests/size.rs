@@ -6,7 +6,8 @@
 //!   is budgeted in brotli, what browsers take over HTTPS and from loopback;
 //!   gzip, what plain-HTTP deployments get, has a ceiling of its own.
 //! - Renderers loaded on demand (files under `dist/renderers/`) are not part
-//!   of the initial load; they are listed apart, each with its sizes.
+//!   of the initial load; they are listed apart, each file and each
+//!   renderer's total.
 //! - `embed.js`, the one script a documentation page includes.
 //!
 //! Fails when a `.gz` or `.br` is missing or a figure is over its ceiling.
@@ -107,31 +108,76 @@ fn initial_load_fits_the_budget() {
     );
 }
 
+/// The renderers under `dist/renderers/`, each with the files an output
+/// of its kind makes the output frame fetch (frame/frame.js's `FILES`, and
+/// the frame document itself). KaTeX's fonts are woff2, compressed already:
+/// they count as they are, and only the faces a formula uses are fetched.
+const RENDERER_FILES: [(&str, &[&str]); 5] = [
+    (
+        "output frame (every rich output)",
+        &["frame.html", "frame.js"],
+    ),
+    (
+        "Markdown (marked, KaTeX for its math)",
+        &["marked.js", "katex.css", "katex.js"],
+    ),
+    (
+        "LaTeX (KaTeX and its auto-render)",
+        &["katex.css", "katex.js", "auto-render.js"],
+    ),
+    (
+        "Vega and Vega-Lite (vega-embed)",
+        &["vega.js", "vega-lite.js", "vega-embed.js"],
+    ),
+    ("Plotly (plotly.js)", &["plotly.js"]),
+];
+
 /// Lists what `dist/renderers/` holds, apart from the initial load (which
-/// only counts the top of `dist/`); every renderer must be precompressed
-/// like the rest. No renderer is built yet, and the test says so.
+/// only counts the top of `dist/`): every file, precompressed like the rest,
+/// then each renderer's total. Fails when a file belongs to no renderer, so
+/// the list cannot fall behind the build.
 #[test]
 fn on_demand_renderers_are_listed_apart() {
     let folder = dist().join(RENDERERS);
-    if !folder.exists() {
-        println!(
-            "on-demand renderers: none ({} does not exist)",
-            folder.display()
-        );
-        return;
-    }
-    let files = served_files(&folder);
-    let (mut gzip_total, mut brotli_total) = (0, 0);
-    for file in &files {
-        let (gzip, brotli) = served(file);
-        gzip_total += gzip;
-        brotli_total += brotli;
-    }
-    println!(
-        "on-demand renderers: {} files, {brotli_total} bytes brotli, {gzip_total} bytes gzip \
-         (not part of the initial load)",
-        files.len()
+    assert!(
+        folder.exists(),
+        "{} is missing: the build's vendor-renderers.sh hook did not run",
+        folder.display()
     );
+    let files = served_files(&folder);
+    let mut sizes = std::collections::BTreeMap::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            RENDERER_FILES
+                .iter()
+                .any(|(_, names)| names.contains(&name.as_str())),
+            "{name} in dist/renderers/ belongs to no renderer in RENDERER_FILES"
+        );
+        sizes.insert(name, served(file));
+    }
+    let fonts: Vec<PathBuf> = std::fs::read_dir(folder.join("fonts"))
+        .expect("dist/renderers/fonts/ (KaTeX's)")
+        .map(|entry| entry.expect("directory entry").path())
+        .collect();
+    let font_bytes: u64 = fonts.iter().filter_map(|font| len_of(font)).sum();
+    println!(
+        "KaTeX fonts: {} woff2 files, {font_bytes} bytes (fetched one face at a time)",
+        fonts.len()
+    );
+    println!("on demand, per renderer (not part of the initial load):");
+    for (renderer, names) in RENDERER_FILES {
+        let (mut gzip, mut brotli) = (0, 0);
+        for name in names {
+            let (g, b) = sizes
+                .get(*name)
+                .copied()
+                .unwrap_or_else(|| panic!("{name} of {renderer} is not in dist/renderers/"));
+            gzip += g;
+            brotli += b;
+        }
+        println!("  {renderer}: {brotli} bytes brotli, {gzip} bytes gzip");
+    }
 }
 
 #[test]
