@@ -94,19 +94,7 @@ fn proxy_mode_on_loopback_keeps_the_default_rate_limits_and_says_so() {
 fn a_machine_where_bubblewrap_cannot_run_is_warned_loudly() {
     // No bwrap on this PATH; the Python is missing too, so the server stops
     // right after the sandbox check (the Python tier sees it start).
-    let empty = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(workspace_root())
-        .args([
-            "--bind",
-            "127.0.0.1:0",
-            "--python",
-            "/nonexistent/bin/python",
-        ])
-        .env("PATH", empty.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let output = run_without_bwrap(&["--python", "/nonexistent/bin/python"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let warning = stderr
         .lines()
@@ -119,13 +107,7 @@ fn a_machine_where_bubblewrap_cannot_run_is_warned_loudly() {
 
 #[test]
 fn sandbox_on_refuses_to_start_where_bubblewrap_cannot_run() {
-    let empty = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(workspace_root())
-        .args(["--bind", "127.0.0.1:0", "--sandbox", "on"])
-        .env("PATH", empty.path())
-        .output()
-        .unwrap();
+    let output = run_without_bwrap(&["--sandbox", "on"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -134,4 +116,18 @@ fn sandbox_on_refuses_to_start_where_bubblewrap_cannot_run() {
         ),
         "{stderr}"
     );
+}
+
+/// Runs the binary to its end with `args` on a PATH where there is no
+/// `bwrap` to find.
+fn run_without_bwrap(args: &[&str]) -> std::process::Output {
+    let empty = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args(["--bind", "127.0.0.1:0"])
+        .args(args)
+        .env("PATH", empty.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
