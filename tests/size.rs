@@ -117,12 +117,10 @@ const RENDERER_FILES: [(&str, &[&str]); 5] = [
         "output frame (every rich output)",
         &["frame.html", "frame.js"],
     ),
+    // With a `$` in it, a Markdown output fetches LaTeX's files too.
+    ("Markdown (marked)", &["marked.js"]),
     (
-        "Markdown (marked, KaTeX for its math)",
-        &["marked.js", "katex.css", "katex.js"],
-    ),
-    (
-        "LaTeX (KaTeX and its auto-render)",
+        "LaTeX, and math in Markdown (KaTeX, its auto-render)",
         &["katex.css", "katex.js", "auto-render.js"],
     ),
     (

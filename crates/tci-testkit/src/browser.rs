@@ -240,6 +240,12 @@ impl Browser {
             .collect()
     }
 
+    /// The browser's processes (Chromium and its renderers, GPU and
+    /// utility processes): everything chromedriver started.
+    pub fn processes(&self) -> Vec<u32> {
+        super::descendants(self.driver.id())
+    }
+
     /// Ends the WebDriver session, which quits Chromium; dropping ends
     /// the processes.
     pub async fn close(self) {

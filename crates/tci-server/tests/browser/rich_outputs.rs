@@ -429,3 +429,102 @@ async fn the_frame_document_is_isolated_however_it_is_framed() {
     assert_eq!(unsandboxed, json!({"readable": false}));
     browser.close().await;
 }
+
+/// What a data notebook shows, with the local backend's packages as they
+/// come: plotly's `fig.show()` and its standalone HTML page (plotly.js
+/// inline, about 5 MB: over the default `--output-cap`, so raised here),
+/// an Altair chart and a SymPy integral.
+const PACKAGES: &str = r#"import altair as alt
+import pandas as pd
+import plotly.express as px
+import sympy
+from IPython.display import HTML, display
+fig = px.scatter(x=[1, 2, 3], y=[1, 3, 2])
+fig.show()
+display(HTML(fig.to_html(include_plotlyjs=True)))
+display(alt.Chart(pd.DataFrame({'a': ['A', 'B', 'C'], 'b': [28, 55, 43]})).mark_bar().encode(x='a', y='b'))
+x = sympy.symbols('x')
+sympy.Integral(sympy.sqrt(1 / x), x)"#;
+
+#[tokio::test]
+async fn plotly_altair_and_sympy_draw_as_in_jupyterlab() {
+    let server = RunningServer::start(&["--output-cap", "16777216"]);
+    let browser = Browser::open(&server.url).await;
+    for theme in ["light", "dark"] {
+        set_theme(&browser, theme).await;
+        browser.click("[data-testid=clear]").await;
+        assert_eq!(browser.run(PACKAGES).await, "ok", "{theme}");
+        let titles: Vec<String> = {
+            let mut titles = Vec::new();
+            for frame in browser
+                .client
+                .find_all(fantoccini::Locator::Css("iframe[data-testid=output-frame]"))
+                .await
+                .unwrap()
+            {
+                titles.push(frame.attr("title").await.unwrap().unwrap_or_default());
+            }
+            titles
+        };
+        assert_eq!(
+            titles,
+            [
+                "application/vnd.plotly.v1+json output",
+                "text/html output",
+                "application/vnd.vegalite.v5+json output",
+                "text/latex output",
+            ],
+            "{theme}"
+        );
+        let points =
+            "return document.querySelectorAll('.js-plotly-plot .scatterlayer .point').length";
+        let shown = browser
+            .in_frame(&frame(1, 1), ".js-plotly-plot svg.main-svg", points)
+            .await;
+        assert_eq!(shown, 3, "{theme}: fig.show()");
+        let page = browser
+            .in_frame(&frame(1, 2), ".js-plotly-plot svg.main-svg", points)
+            .await;
+        assert_eq!(page, 3, "{theme}: fig.to_html(include_plotlyjs=True)");
+        let bars = browser
+            .in_frame(
+                &frame(1, 3),
+                "#out svg .mark-rect path",
+                "return document.querySelectorAll('#out svg .mark-rect path').length",
+            )
+            .await;
+        assert_eq!(bars, 3, "{theme}: the Altair chart");
+        let integral = browser
+            .in_frame(
+                &frame(1, 4),
+                "#out .katex",
+                "return [!!document.querySelector('#out .katex .mop'), document.getElementById('out').textContent.includes('$')]",
+            )
+            .await;
+        assert_eq!(
+            integral,
+            json!([true, false]),
+            "{theme}: the SymPy integral"
+        );
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_widget_draws_a_plotly_figure() {
+    let server = RunningServer::start(&[]);
+    let code = "import plotly.express as px\npx.bar(x=['a', 'b'], y=[1, 2]).show()";
+    let fragment: String = code.bytes().map(|byte| format!("%{byte:02X}")).collect();
+    let browser = Browser::open(&format!("{}?embed&theme=light#code={fragment}", server.url)).await;
+    browser.click("[data-testid=run]").await;
+    assert_eq!(browser.wait_settled(1).await, "ok");
+    let bars = browser
+        .in_frame(
+            &frame(1, 1),
+            ".js-plotly-plot svg.main-svg",
+            "return document.querySelectorAll('.js-plotly-plot .barlayer .point').length",
+        )
+        .await;
+    assert_eq!(bars, 2);
+    browser.close().await;
+}
