@@ -77,8 +77,6 @@
 
   function applyTheme() {
     root.setAttribute('data-theme', theme);
-    if (dark()) root.setAttribute('data-dark', '');
-    else root.removeAttribute('data-dark');
   }
 
   function failed(mime, error) {
@@ -242,6 +240,8 @@
         mode: /vegalite/.test(mime) ? 'vega-lite' : 'vega',
         renderer: 'svg',
         theme: dark() ? 'dark' : undefined,
+        // On the cell's own colour rather than the dark theme's grey.
+        config: dark() ? { background: '#161b22' } : undefined,
         // Its menu opens the Vega editor and downloads files, which the
         // sandbox does not allow.
         actions: false
@@ -257,8 +257,8 @@
       if (dark()) {
         // Python's default template is light; its colours give way to the
         // page's unless the figure set them itself.
-        layout.paper_bgcolor = layout.paper_bgcolor || '#0d1117';
-        layout.plot_bgcolor = layout.plot_bgcolor || '#161b22';
+        layout.paper_bgcolor = layout.paper_bgcolor || '#161b22';
+        layout.plot_bgcolor = layout.plot_bgcolor || '#0d1117';
         layout.font = Object.assign({ color: '#e6edf3' }, layout.font);
       }
       var config = Object.assign({ responsive: true, displaylogo: false }, figure.config);
