@@ -528,3 +528,47 @@ async fn a_widget_draws_a_plotly_figure() {
     assert_eq!(bars, 2);
     browser.close().await;
 }
+
+/// On a static host that sends no header, the frame document framed
+/// without the sandbox shares the page's origin: it then renders nothing.
+#[tokio::test]
+async fn the_frame_document_renders_nothing_unless_its_origin_is_opaque() {
+    let build = tci_testkit::workspace_root().join("target/dist-subpath");
+    assert!(
+        build.join("renderers/frame.html").exists(),
+        "run `trunk build --release --public-url /play/ --dist target/dist-subpath` first (the test command does)"
+    );
+    let app = axum::Router::new().nest_service("/play", tower_http::services::ServeDir::new(build));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let page = format!(
+        "http://{}/play/renderers/frame.html",
+        listener.local_addr().unwrap()
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let browser = Browser::open(&page).await;
+    let shown = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const frame = document.createElement('iframe');
+             frame.src = 'frame.html';
+             frame.onload = () => {
+                 frame.contentWindow.postMessage(JSON.stringify({tci: 1, kind: 'render',
+                     mime: 'text/html', data: '<p id=ran>ran</p>', theme: 'light'}), '*');
+                 setTimeout(() => done({
+                     origin: frame.contentWindow.origin,
+                     out: frame.contentDocument.getElementById('out').innerHTML,
+                 }), 500);
+             };
+             document.body.append(frame);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown["out"], "",
+        "a same-origin frame document rendered: {shown}"
+    );
+    assert_ne!(shown["origin"], "null");
+    browser.close().await;
+}
