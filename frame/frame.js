@@ -322,5 +322,9 @@
     if (current && redraws(current.mime)) render(current.mime, current.data);
   });
 
-  new ResizeObserver(reportHeight).observe(document.body);
+  // Only once there is an output: an empty frame keeps the app's placeholder
+  // height.
+  new ResizeObserver(function () {
+    if (current) reportHeight();
+  }).observe(document.body);
 })();
