@@ -24,6 +24,8 @@ display(Markdown("""| a | b |
 
 - [x] done
 
+Raw <b>HTML</b> passes.
+
 Inline $\\frac{a_1}{b_2}$ and
 
 $$\\int_0^1 x\\,dx$$"""))
@@ -45,8 +47,8 @@ display({'application/vnd.plotly.v1+json': {
   'text/plain': 'Figure()'}, raw=True)"#;
 
 /// A whole HTML page as folium writes one (head, styles, scripts that build
-/// the body), a script with a `src` that later inline code depends on, and a
-/// pandas table.
+/// the body), a script with a `src` that later inline code depends on,
+/// JavaScript given `element`, and a pandas table.
 const HTML_PAGES: &str = r#"from IPython.display import display, HTML
 import pandas as pd
 display(HTML('''<!DOCTYPE html>
@@ -56,6 +58,8 @@ display(HTML('''<!DOCTYPE html>
 <script src="data:text/javascript,window.lib%20%3D%2041"></script>
 <script>document.getElementById("map").textContent = "map " + window.made + " " + (window.lib + 1);</script>
 </body></html>'''))
+from IPython.display import Javascript
+display(Javascript("element.textContent = 'drawn by ' + typeof element"))
 pd.DataFrame({'planet': ['Mars', 'Venus'], 'moons': [2, 0]})"#;
 
 async fn set_theme(browser: &Browser, theme: &str) {
@@ -109,6 +113,7 @@ async fn markdown_math_and_json_render_in_both_themes() {
                     inlineMath: document.querySelectorAll('#out p .katex').length,
                     displayMath: document.querySelectorAll('#out .katex-display').length,
                     raw: document.getElementById('out').textContent.includes('|---|'),
+                    bold: document.querySelector('#out p b')?.textContent,
                 }",
             )
             .await;
@@ -119,6 +124,7 @@ async fn markdown_math_and_json_render_in_both_themes() {
         assert!(markdown["inlineMath"].as_u64().unwrap() >= 1, "{markdown}");
         assert_eq!(markdown["displayMath"], 1, "{theme}: {markdown}");
         assert_eq!(markdown["raw"], false, "{theme}: {markdown}");
+        assert_eq!(markdown["bold"], "HTML", "{theme}: {markdown}");
 
         // KaTeX typesets, and its fonts load although the frame's origin is
         // opaque (font loads are CORS requests).
@@ -284,9 +290,20 @@ async fn html_pages_run_their_scripts_in_order() {
         )
         .await;
     assert_eq!(page, "map built 42");
-    let table = browser
+    let script = browser
         .in_frame(
             &frame(1, 2),
+            "#out",
+            "for (let i = 0; i < 100 && !document.getElementById('out').textContent; i++) {
+                 await new Promise(resolve => setTimeout(resolve, 50));
+             }
+             return document.getElementById('out').textContent",
+        )
+        .await;
+    assert_eq!(script, "drawn by object", "application/javascript");
+    let table = browser
+        .in_frame(
+            &frame(1, 3),
             "#out table",
             "return [...document.querySelectorAll('#out td')].map(td => td.textContent)",
         )
