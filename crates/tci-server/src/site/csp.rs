@@ -142,7 +142,16 @@ fn content_security_policy(inline_scripts: &[String], frame_ancestors: &str) -> 
 /// sandbox attribute, so that its scripts can never act as this site; it may
 /// be framed where the app may be, and by the app.
 fn frame_policy(frame_ancestors: &str) -> String {
-    format!("sandbox allow-scripts; frame-ancestors 'self' {frame_ancestors}")
+    let listed = frame_ancestors
+        .split_whitespace()
+        .any(|source| source == "'self'");
+    let ancestors = match frame_ancestors.trim() {
+        // `'none'` beside another source would be ignored; say only `'self'`.
+        "'none'" => "'self'".to_owned(),
+        _ if listed => frame_ancestors.to_owned(),
+        _ => format!("'self' {frame_ancestors}"),
+    };
+    format!("sandbox allow-scripts; frame-ancestors {ancestors}")
 }
 
 fn sha256_source(script: &str) -> String {
@@ -225,6 +234,22 @@ fn has_src(attributes: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_frame_may_be_framed_by_the_app_and_where_the_app_may_be() {
+        assert_eq!(
+            frame_policy("'self'"),
+            "sandbox allow-scripts; frame-ancestors 'self'"
+        );
+        assert_eq!(
+            frame_policy("https://docs.example"),
+            "sandbox allow-scripts; frame-ancestors 'self' https://docs.example"
+        );
+        assert_eq!(
+            frame_policy("'none'"),
+            "sandbox allow-scripts; frame-ancestors 'self'"
+        );
+    }
 
     #[test]
     fn finds_inline_scripts_only() {
