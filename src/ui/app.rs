@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::cell_view::CellView;
 use super::editor::Editor;
+use super::files::{self, AttachedFiles, NotebookBar};
 use super::session_bar::SessionBar;
 use super::settings_panel::SettingsPanel;
 use super::share::ShareBar;
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
     if !embedded {
         shortcuts::listen();
     }
+    files::listen_for_drops();
 
     view! {
         <header class="top-bar">
@@ -75,6 +77,7 @@ pub fn App() -> impl IntoView {
                 </For>
             </section>
             <section class="input" aria-label="Code input">
+                <AttachedFiles/>
                 <Editor readonly=readonly/>
                 <div class="actions">
                     <button type="button" class="primary" data-testid="run" disabled=running
@@ -87,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| notebook.clear()>
                         "Clear scrollback"
                     </button>
+                    <NotebookBar/>
                 </div>
             </section>
         </main>

@@ -7,6 +7,7 @@ mod app;
 mod browser;
 mod cell_view;
 mod editor;
+mod files;
 mod output;
 mod session_bar;
 mod settings_panel;

@@ -57,12 +57,29 @@ impl Scrollback {
             .find(|cell| cell.get_untracked().id == id)
     }
 
-    pub(super) fn snapshot(&self) -> Vec<Cell> {
+    pub fn snapshot(&self) -> Vec<Cell> {
         self.cells
             .get_untracked()
             .iter()
             .map(|cell| cell.get_untracked())
             .collect()
+    }
+
+    /// The imported cells waiting for Run all, oldest first.
+    pub(super) fn not_run(&self) -> Vec<RwSignal<Cell>> {
+        self.cells
+            .get_untracked()
+            .into_iter()
+            .filter(|cell| cell.with_untracked(|cell| cell.status == Status::NotRun))
+            .collect()
+    }
+
+    /// Some imported cell waits for Run all (tracked).
+    pub fn has_not_run(&self) -> bool {
+        self.cells
+            .get()
+            .iter()
+            .any(|cell| cell.with(|cell| cell.status == Status::NotRun))
     }
 
     pub(super) fn next_cell_id(&self) -> u64 {

@@ -1,0 +1,195 @@
+//! Files in and notebooks out: the chips of the files attached to the next
+//! run and their picker, dropping files on the page (a notebook dropped is
+//! imported, anything else attached), and the bar that exports the
+//! scrollback, imports a notebook and runs its cells.
+
+use js_sys::Uint8Array;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DragEvent, File, FileList, HtmlInputElement};
+
+use super::browser;
+use super::state::{Attachments, Notebook, Notices, Scrollback, Session};
+use crate::model::attach;
+use crate::model::notebook_file;
+
+/// Every file of `list`, in order.
+fn files(list: Option<FileList>) -> Vec<File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|index| list.get(index)).collect()
+}
+
+/// The files an `<input type=file>` change chose; the input is emptied so
+/// that choosing the same file again is a change too.
+fn chosen(event: &leptos::ev::Event) -> Vec<File> {
+    let Some(input) = event
+        .target()
+        .and_then(|target| target.dyn_into::<HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let chosen = files(input.files());
+    input.set_value("");
+    chosen
+}
+
+async fn bytes(file: &File) -> Option<Vec<u8>> {
+    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
+    Some(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Where files taken in go: attached, or imported as cells.
+#[derive(Clone, Copy, Debug)]
+struct Intake {
+    attachments: Attachments,
+    notebook: Notebook,
+    notices: Notices,
+}
+
+impl Intake {
+    fn from_context() -> Self {
+        Intake {
+            attachments: expect_context(),
+            notebook: expect_context(),
+            notices: expect_context(),
+        }
+    }
+}
+
+/// Attaches `chosen` (or imports the notebooks among them, when
+/// `notebooks_import`), one after another.
+fn take(intake: Intake, chosen: Vec<File>, notebooks_import: bool) {
+    let Intake {
+        attachments,
+        notebook,
+        notices,
+    } = intake;
+    spawn_local(async move {
+        for file in chosen {
+            let name = file.name();
+            let Some(bytes) = bytes(&file).await else {
+                notices.notify(format!("{name} could not be read."));
+                continue;
+            };
+            if notebooks_import && name.to_ascii_lowercase().ends_with(".ipynb") {
+                import(notebook, notices, &name, bytes);
+            } else {
+                attachments.add(attach::upload(name, bytes));
+            }
+        }
+    });
+}
+
+fn import(notebook: Notebook, notices: Notices, name: &str, bytes: Vec<u8>) {
+    let text = String::from_utf8_lossy(&bytes);
+    match notebook_file::import(name, &text) {
+        Ok(cells) => notebook.add_imported(cells),
+        Err(why) => notices.notify(why),
+    }
+}
+
+/// Files dropped anywhere on the page: the editor, the scrollback, the
+/// widget. A drag without files (text, say) is left to the browser.
+pub fn listen_for_drops() {
+    let intake = Intake::from_context();
+    let over = window_event_listener(leptos::ev::dragover, |event: DragEvent| {
+        if carries_files(&event) {
+            event.prevent_default();
+        }
+    });
+    let drop = window_event_listener(leptos::ev::drop, move |event: DragEvent| {
+        if carries_files(&event) {
+            event.prevent_default();
+            let dropped = files(event.data_transfer().and_then(|data| data.files()));
+            take(intake, dropped, true);
+        }
+    });
+    on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+}
+
+fn carries_files(event: &DragEvent) -> bool {
+    event
+        .data_transfer()
+        .is_some_and(|data| data.types().includes(&"Files".into(), 0))
+}
+
+/// The attached files as chips, and the button that picks more.
+#[component]
+pub fn AttachedFiles() -> impl IntoView {
+    let intake = Intake::from_context();
+    let attachments = intake.attachments;
+    view! {
+        <div class="attached">
+            <label class="button" title="Files go with the next run into the session's folder">
+                "Attach files"
+                <input type="file" multiple class="picker" data-testid="file-input" on:change=move |event| take(intake, chosen(&event), false)/>
+            </label>
+            {move || attachments.chips().into_iter().map(|(name, size)| {
+                let label = format!("Remove {name}");
+                let remove = name.clone();
+                view! {
+                    <span class="chip" data-testid="attached-file">
+                        <span class="chip-name">{name}</span>
+                        " " {attach::format_bytes(size as u64)}
+                        <button type="button" aria-label=label on:click=move |_| attachments.remove(&remove)>"×"</button>
+                    </span>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// Export of the scrollback, import of a notebook, and Run all.
+#[component]
+pub fn NotebookBar() -> impl IntoView {
+    let notebook = expect_context::<Notebook>();
+    let scrollback = expect_context::<Scrollback>();
+    let session = expect_context::<Session>();
+    let notices = expect_context::<Notices>();
+    let export = move |extension: &'static str| {
+        let cells = scrollback.snapshot();
+        let (mime, text) = match extension {
+            "ipynb" => ("application/x-ipynb+json", notebook_file::to_ipynb(&cells)),
+            "py" => ("text/x-python", notebook_file::to_py(&cells)),
+            _ => ("text/markdown", notebook_file::to_markdown(&cells)),
+        };
+        let name = notebook_file::export_name(session.id().as_deref(), &browser::today(), extension);
+        if !browser::download(&name, mime, &text) {
+            notices.notify("The browser refused the download.");
+        }
+    };
+    let import_chosen = move |event: leptos::ev::Event| {
+        for file in chosen(&event) {
+            spawn_local(async move {
+                let name = file.name();
+                match bytes(&file).await {
+                    Some(bytes) => import(notebook, notices, &name, bytes),
+                    None => notices.notify(format!("{name} could not be read.")),
+                }
+            });
+        }
+    };
+    let busy = move || notebook.is_running();
+    view! {
+        <div class="notebook-bar">
+            <button type="button" data-testid="run-all" disabled=move || busy() || !scrollback.has_not_run()
+                on:click=move |_| notebook.run_all() title="Run the cells not run yet, in order, stopping at the first error">
+                "Run all"
+            </button>
+            <button type="button" data-testid="export-ipynb" on:click=move |_| export("ipynb")>"Export .ipynb"</button>
+            <button type="button" data-testid="export-py" on:click=move |_| export("py")>"Export .py"</button>
+            <button type="button" data-testid="export-md" on:click=move |_| export("md")>"Export .md"</button>
+            <label class="button">
+                "Import notebook"
+                <input type="file" accept=".ipynb,.py" class="picker" data-testid="import-input" on:change=import_chosen/>
+            </label>
+        </div>
+    }
+}
