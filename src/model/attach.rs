@@ -37,7 +37,7 @@ pub fn size(file: &FileUpload) -> usize {
 /// the server would refuse, saying why.
 pub fn add(files: &mut Vec<FileUpload>, file: FileUpload) -> Result<(), String> {
     if let Some(why) = FileUpload::name_problem(&file.name) {
-        return Err(format!("The file {:?} cannot be sent: {why}.", file.name));
+        return Err(format!("The file \"{}\" cannot be sent: {why}.", file.name));
     }
     files.retain(|earlier| earlier.name != file.name);
     files.push(file);
@@ -58,20 +58,19 @@ pub fn check(request: &ExecuteRequest, limit: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// `512 B`, `3.4 KB`, `16.0 MB` (powers of 1024, one decimal).
+/// `512 B`, `3.4 KB`, `16.0 MB` (powers of 1024, one decimal, rounded),
+/// in integers: float formatting would cost the wasm some 4 KB.
 pub fn format_bytes(bytes: u64) -> String {
-    let units = ["B", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1024.0 && unit < units.len() - 1 {
-        value /= 1024.0;
+    while unit < 3 && bytes >> (10 * (unit + 1)) > 0 {
         unit += 1;
     }
     if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", units[unit])
+        return format!("{bytes} B");
     }
+    let shift = 10 * unit;
+    let tenths = (bytes * 10 + (1 << (shift - 1))) >> shift;
+    format!("{}.{} {}", tenths / 10, tenths % 10, ["KB", "MB", "GB"][unit - 1])
 }
 
 #[cfg(test)]
@@ -123,5 +122,9 @@ mod tests {
         assert_eq!(format_bytes(512), "512 B");
         assert_eq!(format_bytes(3482), "3.4 KB");
         assert_eq!(format_bytes(16 << 20), "16.0 MB");
+        assert_eq!(format_bytes(100_000), "97.7 KB");
+        assert_eq!(format_bytes(1023), "1023 B");
+        assert_eq!(format_bytes(1024 * 1024 - 1), "1024.0 KB");
+        assert_eq!(format_bytes(5 << 30), "5.0 GB");
     }
 }

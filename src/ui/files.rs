@@ -126,7 +126,12 @@ pub fn AttachedFiles() -> impl IntoView {
     let intake = Intake::from_context();
     let attachments = intake.attachments;
     view! {
-        <div class="attached">
+        // A chip's remove button is heard here: one handler for all.
+        <div class="attached" on:click=move |event| {
+            if let Some(name) = browser::closest_to_target(&event, "[data-remove]").and_then(|button| button.get_attribute("data-remove")) {
+                attachments.remove(&name);
+            }
+        }>
             <label class="button" title="Files go with the next run into the session's folder">
                 "Attach files"
                 <input type="file" multiple class="picker" data-testid="file-input" on:change=move |event| take(intake, chosen(&event), false)/>
@@ -138,13 +143,23 @@ pub fn AttachedFiles() -> impl IntoView {
                     <span class="chip" data-testid="attached-file">
                         <span class="chip-name">{name}</span>
                         " " {attach::format_bytes(size as u64)}
-                        <button type="button" aria-label=label on:click=move |_| attachments.remove(&remove)>"×"</button>
+                        <button type="button" aria-label=label data-remove=remove>"×"</button>
                     </span>
                 }
             }).collect_view()}
         </div>
     }
 }
+
+/// The bar's buttons and picker that never change: markup set once, their
+/// clicks and changes heard on the bar (a view per button measured 1 KB
+/// brotli more).
+const NOTEBOOK_BAR: &str = concat!(
+    r#"<button type="button" data-export="ipynb" data-testid="export-ipynb">Export .ipynb</button>"#,
+    r#"<button type="button" data-export="py" data-testid="export-py">Export .py</button>"#,
+    r#"<button type="button" data-export="md" data-testid="export-md">Export .md</button>"#,
+    r#"<label class="button">Import notebook<input type="file" accept=".ipynb,.py" class="picker" data-testid="import-input"></label>"#,
+);
 
 /// Export of the scrollback, import of a notebook, and Run all.
 #[component]
@@ -153,18 +168,24 @@ pub fn NotebookBar() -> impl IntoView {
     let scrollback = expect_context::<Scrollback>();
     let session = expect_context::<Session>();
     let notices = expect_context::<Notices>();
-    let export = move |extension: &'static str| {
+    let export = move |event: leptos::ev::MouseEvent| {
+        let Some(extension) = browser::closest_to_target(&event, "[data-export]")
+            .and_then(|button| button.get_attribute("data-export"))
+        else {
+            return;
+        };
         let cells = scrollback.snapshot();
-        let (mime, text) = match extension {
+        let (mime, text) = match extension.as_str() {
             "ipynb" => ("application/x-ipynb+json", notebook_file::to_ipynb(&cells)),
             "py" => ("text/x-python", notebook_file::to_py(&cells)),
             _ => ("text/markdown", notebook_file::to_markdown(&cells)),
         };
-        let name = notebook_file::export_name(session.id().as_deref(), &browser::today(), extension);
+        let name = notebook_file::export_name(session.id().as_deref(), &browser::today(), &extension);
         if !browser::download(&name, mime, &text) {
             notices.notify("The browser refused the download.");
         }
     };
+    // The picker is the bar's only input: every change is a file chosen.
     let import_chosen = move |event: leptos::ev::Event| {
         for file in chosen(&event) {
             spawn_local(async move {
@@ -176,20 +197,13 @@ pub fn NotebookBar() -> impl IntoView {
             });
         }
     };
-    let busy = move || notebook.is_running();
     view! {
-        <div class="notebook-bar">
-            <button type="button" data-testid="run-all" disabled=move || busy() || !scrollback.has_not_run()
+        <div class="notebook-bar" on:click=export on:change=import_chosen>
+            <button type="button" data-testid="run-all" disabled=move || notebook.is_running() || !scrollback.has_not_run()
                 on:click=move |_| notebook.run_all() title="Run the cells not run yet, in order, stopping at the first error">
                 "Run all"
             </button>
-            <button type="button" data-testid="export-ipynb" on:click=move |_| export("ipynb")>"Export .ipynb"</button>
-            <button type="button" data-testid="export-py" on:click=move |_| export("py")>"Export .py"</button>
-            <button type="button" data-testid="export-md" on:click=move |_| export("md")>"Export .md"</button>
-            <label class="button">
-                "Import notebook"
-                <input type="file" accept=".ipynb,.py" class="picker" data-testid="import-input" on:change=import_chosen/>
-            </label>
+            <span class="contents" inner_html=NOTEBOOK_BAR></span>
         </div>
     }
 }

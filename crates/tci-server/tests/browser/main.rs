@@ -9,4 +9,5 @@ mod e2e;
 mod editor;
 mod embed;
 mod faults;
+mod files;
 mod first_page;

@@ -7,6 +7,7 @@
 
 mod api;
 mod fairness;
+mod files;
 mod faults;
 mod keep_alive;
 mod limits;
