@@ -85,7 +85,10 @@ fn take(intake: Intake, chosen: Vec<File>, notebooks_import: bool) {
 }
 
 fn import(notebook: Notebook, notices: Notices, name: &str, bytes: Vec<u8>) {
-    let text = String::from_utf8_lossy(&bytes);
+    let Ok(text) = String::from_utf8(bytes) else {
+        notices.notify(format!("{name} could not be imported: it is not UTF-8 text."));
+        return;
+    };
     match notebook_file::import(name, &text) {
         Ok(cells) => notebook.add_imported(cells),
         Err(why) => notices.notify(why),
@@ -96,18 +99,19 @@ fn import(notebook: Notebook, notices: Notices, name: &str, bytes: Vec<u8>) {
 /// widget. A drag without files (text, say) is left to the browser.
 pub fn listen_for_drops() {
     let intake = Intake::from_context();
-    let over = window_event_listener(leptos::ev::dragover, |event: DragEvent| {
-        if carries_files(&event) {
-            event.prevent_default();
+    // One handler for both events: over says a drop is welcome, drop takes.
+    let on_drag = move |event: DragEvent| {
+        if !carries_files(&event) {
+            return;
         }
-    });
-    let drop = window_event_listener(leptos::ev::drop, move |event: DragEvent| {
-        if carries_files(&event) {
-            event.prevent_default();
+        event.prevent_default();
+        if event.type_() == "drop" {
             let dropped = files(event.data_transfer().and_then(|data| data.files()));
             take(intake, dropped, true);
         }
-    });
+    };
+    let over = window_event_listener(leptos::ev::dragover, on_drag);
+    let drop = window_event_listener(leptos::ev::drop, on_drag);
     on_cleanup(move || {
         over.remove();
         drop.remove();

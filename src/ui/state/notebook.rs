@@ -124,19 +124,8 @@ impl Notebook {
     /// Runs each of `codes` as a new cell, one after another, without
     /// waiting for them; stops at the first that could not run, then
     /// refreshes the session's status line.
-    ///
-    /// With [`Notebook::run_all`], the one place that awaits
-    /// [`Notebook::run`], so submit, re-run and replay share one way of
-    /// running cells.
     pub fn run_in_turn(self, codes: Vec<String>) {
-        spawn_local(async move {
-            for code in codes {
-                if self.run(code, None).await.is_none() {
-                    break;
-                }
-            }
-            self.refresh_session_info().await;
-        });
+        self.run_queue(codes.into_iter().map(|code| (code, None)).collect(), false);
     }
 
     /// Runs the imported cells not run yet, in place and in order, in the
@@ -151,11 +140,25 @@ impl Notebook {
         if self.is_running_untracked() {
             return;
         }
+        let jobs = cells
+            .into_iter()
+            .map(|cell| (cell.with_untracked(|cell| cell.code.clone()), Some(cell)))
+            .collect();
+        self.run_queue(jobs, true);
+    }
+
+    /// The one place that awaits [`Notebook::run`], so submit, re-run,
+    /// replay and Run all share one way of running cells (and the wasm one
+    /// copy of it): each code as a new cell or in its imported cell's place,
+    /// in turn; stops at the first that could not run (or, with
+    /// `stop_at_error`, raised), then refreshes the session's status line.
+    fn run_queue(self, jobs: Vec<(String, Option<RwSignal<Cell>>)>, stop_at_error: bool) {
         spawn_local(async move {
-            for cell in cells {
-                let code = cell.with_untracked(|cell| cell.code.clone());
-                if self.run(code, Some(cell)).await != Some(Status::Ok) {
-                    break;
+            for (code, into) in jobs {
+                match self.run(code, into).await {
+                    None => break,
+                    Some(Status::Error) if stop_at_error => break,
+                    Some(_) => {}
                 }
             }
             self.refresh_session_info().await;
