@@ -28,7 +28,13 @@ pub fn size(file: &FileUpload) -> usize {
         FileEncoding::String => file.content.len(),
         // Four characters for three bytes, less the padding.
         FileEncoding::Base64 => {
-            file.content.len() / 4 * 3 - file.content.bytes().rev().take_while(|b| *b == b'=').count()
+            file.content.len() / 4 * 3
+                - file
+                    .content
+                    .bytes()
+                    .rev()
+                    .take_while(|b| *b == b'=')
+                    .count()
         }
     }
 }
@@ -70,7 +76,12 @@ pub fn format_bytes(bytes: u64) -> String {
     }
     let shift = 10 * unit;
     let tenths = (bytes * 10 + (1 << (shift - 1))) >> shift;
-    format!("{}.{} {}", tenths / 10, tenths % 10, ["KB", "MB", "GB"][unit - 1])
+    format!(
+        "{}.{} {}",
+        tenths / 10,
+        tenths % 10,
+        ["KB", "MB", "GB"][unit - 1]
+    )
 }
 
 #[cfg(test)]
@@ -98,7 +109,10 @@ mod tests {
         add(&mut files, upload("a.csv".into(), "1".into())).unwrap();
         add(&mut files, upload("b.csv".into(), "2".into())).unwrap();
         add(&mut files, upload("a.csv".into(), "3".into())).unwrap();
-        let names: Vec<_> = files.iter().map(|file| (&*file.name, &*file.content)).collect();
+        let names: Vec<_> = files
+            .iter()
+            .map(|file| (&*file.name, &*file.content))
+            .collect();
         assert_eq!(names, [("b.csv", "2"), ("a.csv", "3")]);
         for bad in ["../x", "/etc/passwd", "a\0b", ""] {
             let error = add(&mut files, upload(bad.into(), Vec::new())).unwrap_err();

@@ -78,7 +78,9 @@ pub fn to_ipynb(cells: &[Cell]) -> String {
         out.push_str(if index == 0 { "\n" } else { ",\n" });
         let id = cell.id;
         if let Some(text) = note_text(cell) {
-            out.push_str(&format!(r#"{{"cell_type":"markdown","id":"cell-{id}","metadata":{{}},"source":"#));
+            out.push_str(&format!(
+                r#"{{"cell_type":"markdown","id":"cell-{id}","metadata":{{}},"source":"#
+            ));
             string(&mut out, text);
             out.push('}');
             continue;
@@ -113,14 +115,24 @@ fn string(out: &mut String, text: &str) {
 fn ipynb_output(out: &mut String, output: &Output, count: &str) {
     match output {
         Output::Stream { name, text } => {
-            let name = if *name == StreamName::Stdout { "stdout" } else { "stderr" };
-            out.push_str(&format!(r#"{{"output_type":"stream","name":"{name}","text":"#));
+            let name = if *name == StreamName::Stdout {
+                "stdout"
+            } else {
+                "stderr"
+            };
+            out.push_str(&format!(
+                r#"{{"output_type":"stream","name":"{name}","text":"#
+            ));
             string(out, text);
         }
         Output::Error(traceback) => {
             // The last line of a Python traceback is `Name: value`.
             let plain = ansi::strip(traceback);
-            let last = plain.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("Error");
+            let last = plain
+                .lines()
+                .rev()
+                .find(|line| !line.trim().is_empty())
+                .unwrap_or("Error");
             let (name, value) = last.split_once(": ").unwrap_or((last, ""));
             out.push_str(r#"{"output_type":"error","ename":"#);
             string(out, name.trim());
@@ -137,12 +149,16 @@ fn ipynb_output(out: &mut String, output: &Output, count: &str) {
         }
         Output::Rich { kind, bundle } => {
             if *kind == RichKind::ExecuteResult {
-                out.push_str(&format!(r#"{{"output_type":"execute_result","execution_count":{count},"data":"#));
+                out.push_str(&format!(
+                    r#"{{"output_type":"execute_result","execution_count":{count},"data":"#
+                ));
             } else {
                 out.push_str(r#"{"output_type":"display_data","data":"#);
             }
             match bundle {
-                MimeBundle::Map(map) => out.push_str(&serde_json::to_string(map).unwrap_or_default()),
+                MimeBundle::Map(map) => {
+                    out.push_str(&serde_json::to_string(map).unwrap_or_default())
+                }
                 MimeBundle::Text(text) => {
                     out.push_str(r#"{"text/plain":"#);
                     string(out, text);
@@ -227,13 +243,12 @@ fn markdown_bundle(out: &mut String, bundle: &MimeBundle) {
 
 /// A fence longer than any run of backticks in `text`.
 fn fenced(out: &mut String, language: &str, text: &str) {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
-    out.push_str(&format!("{fence}{language}\n{}\n{fence}\n\n", text.trim_end_matches('\n')));
+    out.push_str(&format!(
+        "{fence}{language}\n{}\n{fence}\n\n",
+        text.trim_end_matches('\n')
+    ));
 }
 
 /// The exported file's name: the session's id (or `notebook` before the
@@ -351,7 +366,11 @@ fn from_py(text: &str) -> Vec<Imported> {
         cells.push(if markdown {
             let text: Vec<&str> = body
                 .lines()
-                .map(|line| line.strip_prefix("# ").or(line.strip_prefix('#')).unwrap_or(line))
+                .map(|line| {
+                    line.strip_prefix("# ")
+                        .or(line.strip_prefix('#'))
+                        .unwrap_or(line)
+                })
                 .collect();
             Imported::Markdown(text.join("\n"))
         } else {
@@ -385,29 +404,52 @@ mod tests {
     }
 
     fn bundle(pairs: &[(&str, Value)]) -> MimeBundle {
-        MimeBundle::Map(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+        MimeBundle::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
     }
 
     fn scrollback() -> Vec<Cell> {
         vec![
             Imported::Markdown("# Title\n\nSome *text*.".into()).into_cell(0, 0.0),
-            ran(1, "print('hi')", vec![Output::stdout("hi\n"), Output::stderr("warn\n")], 1),
+            ran(
+                1,
+                "print('hi')",
+                vec![Output::stdout("hi\n"), Output::stderr("warn\n")],
+                1,
+            ),
             ran(
                 2,
                 "plot()",
                 vec![
                     Output::Rich {
                         kind: RichKind::DisplayData,
-                        bundle: bundle(&[("image/png", json!("iVBORw0KGgo=")), ("text/plain", json!("<Figure>"))]),
+                        bundle: bundle(&[
+                            ("image/png", json!("iVBORw0KGgo=")),
+                            ("text/plain", json!("<Figure>")),
+                        ]),
                     },
                     Output::Rich {
                         kind: RichKind::ExecuteResult,
-                        bundle: bundle(&[("text/plain", json!("42")), ("application/json", json!({"a": [1]}))]),
+                        bundle: bundle(&[
+                            ("text/plain", json!("42")),
+                            ("application/json", json!({"a": [1]})),
+                        ]),
                     },
                 ],
                 2,
             ),
-            ran(3, "1/0", vec![Output::Error("\u{1b}[31mTraceback\u{1b}[0m\nZeroDivisionError: division by zero".into())], 3),
+            ran(
+                3,
+                "1/0",
+                vec![Output::Error(
+                    "\u{1b}[31mTraceback\u{1b}[0m\nZeroDivisionError: division by zero".into(),
+                )],
+                3,
+            ),
         ]
     }
 
@@ -419,7 +461,10 @@ mod tests {
         assert_eq!(cells[0]["cell_type"], "markdown");
         assert_eq!(cells[0]["source"], "# Title\n\nSome *text*.");
         assert_eq!(cells[1]["execution_count"], 1);
-        assert_eq!(cells[1]["outputs"][1], json!({"output_type": "stream", "name": "stderr", "text": "warn\n"}));
+        assert_eq!(
+            cells[1]["outputs"][1],
+            json!({"output_type": "stream", "name": "stderr", "text": "warn\n"})
+        );
         assert_eq!(cells[2]["outputs"][0]["output_type"], "display_data");
         assert_eq!(cells[2]["outputs"][1]["output_type"], "execute_result");
         assert_eq!(cells[2]["outputs"][1]["execution_count"], 2);
@@ -438,7 +483,11 @@ mod tests {
             let back = back.into_cell(cell.id, 0.0);
             assert_eq!(back.code, cell.code);
             assert_eq!(back.outputs, cell.outputs);
-            let expected = if cell.status == Status::Note { Status::Note } else { Status::NotRun };
+            let expected = if cell.status == Status::Note {
+                Status::Note
+            } else {
+                Status::NotRun
+            };
             assert_eq!(back.status, expected);
         }
         let from_py = import("x.py", &to_py(&cells)).unwrap();
@@ -467,7 +516,10 @@ mod tests {
             Imported::Code(
                 "a = 1\na".into(),
                 vec![
-                    Output::Rich { kind: RichKind::ExecuteResult, bundle: bundle(&[("text/plain", json!("1"))]) },
+                    Output::Rich {
+                        kind: RichKind::ExecuteResult,
+                        bundle: bundle(&[("text/plain", json!("1"))])
+                    },
                     Output::stdout("x\ny\n"),
                 ]
             )
@@ -479,10 +531,22 @@ mod tests {
     fn damaged_or_unsupported_files_say_why() {
         for (name, text, why) in [
             ("n.ipynb", "{not json", "not valid JSON"),
-            ("n.ipynb", r#"{"nbformat": 3, "worksheets": []}"#, "format 4"),
+            (
+                "n.ipynb",
+                r#"{"nbformat": 3, "worksheets": []}"#,
+                "format 4",
+            ),
             ("n.ipynb", r#"{"nbformat": 4}"#, "no list of cells"),
-            ("n.ipynb", r#"{"nbformat": 4, "cells": [{"cell_type": "code"}]}"#, "no source"),
-            ("n.ipynb", r#"{"nbformat": 4, "cells": [{"cell_type": "x", "source": ""}]}"#, "no type"),
+            (
+                "n.ipynb",
+                r#"{"nbformat": 4, "cells": [{"cell_type": "code"}]}"#,
+                "no source",
+            ),
+            (
+                "n.ipynb",
+                r#"{"nbformat": 4, "cells": [{"cell_type": "x", "source": ""}]}"#,
+                "no type",
+            ),
             ("data.csv", "a,b", "only notebooks"),
         ] {
             let error = import(name, text).unwrap_err();
@@ -492,13 +556,22 @@ mod tests {
 
     #[test]
     fn exports_are_named_after_the_session_and_day() {
-        assert_eq!(export_name(Some("ses_a/b:1"), "2026-12-01", "py"), "tci-ses_ab1-2026-12-01.py");
-        assert_eq!(export_name(None, "2026-12-01", "ipynb"), "tci-notebook-2026-12-01.ipynb");
+        assert_eq!(
+            export_name(Some("ses_a/b:1"), "2026-12-01", "py"),
+            "tci-ses_ab1-2026-12-01.py"
+        );
+        assert_eq!(
+            export_name(None, "2026-12-01", "ipynb"),
+            "tci-notebook-2026-12-01.ipynb"
+        );
     }
 
     #[test]
     fn a_py_file_splits_at_its_markers() {
-        assert_eq!(import("a.py", "print(1)\n").unwrap(), [Imported::Code("print(1)".into(), Vec::new())]);
+        assert_eq!(
+            import("a.py", "print(1)\n").unwrap(),
+            [Imported::Code("print(1)".into(), Vec::new())]
+        );
         let text = "import os\n\n# %% first\nx = 1\n\n\n# %% [markdown]\n# Hello\n#\n# there\n# %%\n\n# %%\ny = 2\n";
         assert_eq!(
             import("a.py", text).unwrap(),
@@ -516,7 +589,12 @@ mod tests {
         let mut cells = scrollback();
         cells.push(ran(4, "print('```')", vec![Output::stdout("```\n")], 4));
         let markdown = to_markdown(&cells);
-        assert!(markdown.starts_with("# Title\n\nSome *text*.\n\n```python\nprint('hi')\n```\n\n```\nhi\n```\n\n"), "{markdown}");
+        assert!(
+            markdown.starts_with(
+                "# Title\n\nSome *text*.\n\n```python\nprint('hi')\n```\n\n```\nhi\n```\n\n"
+            ),
+            "{markdown}"
+        );
         assert!(markdown.contains("![output](data:image/png;base64,iVBORw0KGgo=)"));
         assert!(markdown.contains("```\nTraceback\nZeroDivisionError: division by zero\n```"));
         assert!(markdown.contains("````python\nprint('```')\n````"));

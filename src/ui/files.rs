@@ -20,7 +20,9 @@ fn files(list: Option<FileList>) -> Vec<File> {
     let Some(list) = list else {
         return Vec::new();
     };
-    (0..list.length()).filter_map(|index| list.get(index)).collect()
+    (0..list.length())
+        .filter_map(|index| list.get(index))
+        .collect()
 }
 
 /// The files an `<input type=file>` change chose; the input is emptied so
@@ -86,7 +88,9 @@ fn take(intake: Intake, chosen: Vec<File>, notebooks_import: bool) {
 
 fn import(notebook: Notebook, notices: Notices, name: &str, bytes: Vec<u8>) {
     let Ok(text) = String::from_utf8(bytes) else {
-        notices.notify(format!("{name} could not be imported: it is not UTF-8 text."));
+        notices.notify(format!(
+            "{name} could not be imported: it is not UTF-8 text."
+        ));
         return;
     };
     match notebook_file::import(name, &text) {
@@ -184,7 +188,8 @@ pub fn NotebookBar() -> impl IntoView {
             "py" => ("text/x-python", notebook_file::to_py(&cells)),
             _ => ("text/markdown", notebook_file::to_markdown(&cells)),
         };
-        let name = notebook_file::export_name(session.id().as_deref(), &browser::today(), &extension);
+        let name =
+            notebook_file::export_name(session.id().as_deref(), &browser::today(), &extension);
         if !browser::download(&name, mime, &text) {
             notices.notify("The browser refused the download.");
         }

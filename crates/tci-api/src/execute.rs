@@ -74,7 +74,9 @@ impl FileUpload {
         if name.starts_with('/') {
             return Some("absolute paths would leave the session folder");
         }
-        let mut parts = name.split('/').filter(|part| !part.is_empty() && *part != ".");
+        let mut parts = name
+            .split('/')
+            .filter(|part| !part.is_empty() && *part != ".");
         if name.split('/').any(|part| part == "..") {
             return Some("'..' would leave the session folder");
         }

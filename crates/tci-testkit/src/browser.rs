@@ -51,9 +51,11 @@ impl Browser {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--no-first-run", "--window-size=1200,900",
                          format!("--user-data-dir={}", profile.path().display())],
-                // Downloads (exported notebooks) land where tests read them.
+                // Downloads (exported notebooks) land where tests read them,
+                // more than one per page without asking.
                 "prefs": {"download.default_directory": profile.path().join("downloads"),
-                          "download.prompt_for_download": false},
+                          "download.prompt_for_download": false,
+                          "profile.default_content_setting_values.automatic_downloads": 1},
             }),
         );
         let mut client = None;
@@ -208,7 +210,10 @@ impl Browser {
     /// chromedriver; its result.
     pub async fn cdp(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
         let answer = self
-            .driver_command("goog/cdp/execute", json!({"cmd": command, "params": params}))
+            .driver_command(
+                "goog/cdp/execute",
+                json!({"cmd": command, "params": params}),
+            )
             .await;
         answer["value"].clone()
     }
@@ -227,7 +232,10 @@ impl Browser {
             )
             .await
             .unwrap();
-        let files: Vec<String> = paths.iter().map(|path| path.display().to_string()).collect();
+        let files: Vec<String> = paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
         for kind in ["dragEnter", "dragOver", "drop"] {
             let answer = self
                 .cdp(

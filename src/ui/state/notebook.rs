@@ -107,7 +107,9 @@ impl Notebook {
         let limit = self
             .connection
             .backend_untracked()
-            .map_or(tci_api::AppConfig::DEFAULT_BODY_LIMIT, |backend| backend.body_limit);
+            .map_or(tci_api::AppConfig::DEFAULT_BODY_LIMIT, |backend| {
+                backend.body_limit
+            });
         match attach::check(&request, limit) {
             Ok(()) => Some(request),
             Err(why) => {
@@ -193,9 +195,7 @@ impl Notebook {
                 cell.update(|cell| *cell = Cell::running(cell.id, code, started));
                 cell
             }
-            None => self
-                .scrollback
-                .push(|id| Cell::running(id, code, started)),
+            None => self.scrollback.push(|id| Cell::running(id, code, started)),
         };
         cell.update(|cell| cell.files = names);
         self.running.set(Some(cell.with_untracked(|cell| cell.id)));

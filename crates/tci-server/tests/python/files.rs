@@ -11,7 +11,9 @@ use tci_testkit::RunningServer;
 /// Bytes that are not UTF-8 (so they travel as base64), with a checksum
 /// Python computes the same way.
 fn binary(length: usize) -> (Vec<u8>, u64) {
-    let bytes: Vec<u8> = (0..length).map(|i| (i * 7 + i / 251) as u8 | 0x80).collect();
+    let bytes: Vec<u8> = (0..length)
+        .map(|i| (i * 7 + i / 251) as u8 | 0x80)
+        .collect();
     let sum = bytes.iter().map(|&byte| u64::from(byte)).sum();
     (bytes, sum)
 }
@@ -66,9 +68,16 @@ async fn tens_of_megabytes_arrive_within_the_body_limit() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         answer["data"]["outputs"][0]["data"],
-        format!("big.bin {} {sum}\ntable.csv {} {csv_sum}\n", 36 << 20, csv.len())
+        format!(
+            "big.bin {} {sum}\ntable.csv {} {csv_sum}\n",
+            36 << 20,
+            csv.len()
+        )
     );
-    println!("a {:.1} MiB execute with files answered in {took:.2?}", size as f64 / (1 << 20) as f64);
+    println!(
+        "a {:.1} MiB execute with files answered in {took:.2?}",
+        size as f64 / (1 << 20) as f64
+    );
 }
 
 #[tokio::test]
@@ -77,7 +86,8 @@ async fn the_default_limit_is_reported_and_enforced() {
     let limit = body_limit(&server).await;
     assert_eq!(limit, tci_api::AppConfig::DEFAULT_BODY_LIMIT);
     // Just under the limit passes, just over is 413.
-    let envelope = json!({"code": CHECK, "files": [{"name": "x.txt", "encoding": "string", "content": ""}]});
+    let envelope =
+        json!({"code": CHECK, "files": [{"name": "x.txt", "encoding": "string", "content": ""}]});
     let room = limit as usize - envelope.to_string().len();
     let mut body = envelope.clone();
     body["files"][0]["content"] = json!("x".repeat(room));

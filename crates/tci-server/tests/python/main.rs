@@ -7,8 +7,8 @@
 
 mod api;
 mod fairness;
-mod files;
 mod faults;
+mod files;
 mod keep_alive;
 mod limits;
 mod process;
