@@ -6,6 +6,8 @@
 use base64::Engine;
 use tci_api::{ExecuteRequest, FileEncoding, FileUpload};
 
+use crate::render::highlight::push_escaped;
+
 /// A file as it will be sent, from its name and bytes.
 pub fn upload(name: String, bytes: Vec<u8>) -> FileUpload {
     match String::from_utf8(bytes) {
@@ -62,6 +64,27 @@ pub fn check(request: &ExecuteRequest, limit: u64) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The picker and a chip per file (name, size, a remove button naming it
+/// in `data-remove`), as markup: the names escaped.
+pub fn chips_html(files: &[FileUpload]) -> String {
+    let mut html = String::from(concat!(
+        r#"<label class="button" title="Files go with the next run into the session's folder">Attach files"#,
+        r#"<input type="file" multiple class="picker" data-testid="file-input"></label>"#,
+    ));
+    for file in files {
+        html.push_str(r#"<span class="chip" data-testid="attached-file">"#);
+        push_escaped(&mut html, &file.name);
+        html.push(' ');
+        html.push_str(&format_bytes(size(file) as u64));
+        html.push_str(r#"<button type="button" aria-label="Remove "#);
+        push_escaped(&mut html, &file.name);
+        html.push_str(r#"" data-remove=""#);
+        push_escaped(&mut html, &file.name);
+        html.push_str(r#"">×</button></span>"#);
+    }
+    html
 }
 
 /// `512 B`, `3.4 KB`, `16.0 MB` (powers of 1024, one decimal, rounded),
@@ -129,6 +152,14 @@ mod tests {
         let error = check(&request, 2000).unwrap_err();
         assert!(error.contains("at most 2.0 KB (2000 bytes)"), "{error}");
         assert!(error.contains("request of 2.1 KB"), "{error}");
+    }
+
+    #[test]
+    fn chips_escape_names() {
+        let html = chips_html(&[upload("<b>\"x\".csv".into(), "1,2".into())]);
+        assert!(html.ends_with(
+            r#"<span class="chip" data-testid="attached-file">&lt;b&gt;&quot;x&quot;.csv 3 B<button type="button" aria-label="Remove &lt;b&gt;&quot;x&quot;.csv" data-remove="&lt;b&gt;&quot;x&quot;.csv">×</button></span>"#
+        ), "{html}");
     }
 
     #[test]

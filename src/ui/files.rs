@@ -128,34 +128,22 @@ fn carries_files(event: &DragEvent) -> bool {
         .is_some_and(|data| data.types().includes(&"Files".into(), 0))
 }
 
-/// The attached files as chips, and the button that picks more.
+/// The attached files as chips, and the button that picks more: markup
+/// (`attach::chips_html`), its clicks and changes heard here.
 #[component]
 pub fn AttachedFiles() -> impl IntoView {
     let intake = Intake::from_context();
     let attachments = intake.attachments;
+    let remove = move |event: leptos::ev::MouseEvent| {
+        if let Some(name) = browser::closest_to_target(&event, "[data-remove]")
+            .and_then(|button| button.get_attribute("data-remove"))
+        {
+            attachments.remove(&name);
+        }
+    };
     view! {
-        // A chip's remove button is heard here: one handler for all.
-        <div class="attached" on:click=move |event| {
-            if let Some(name) = browser::closest_to_target(&event, "[data-remove]").and_then(|button| button.get_attribute("data-remove")) {
-                attachments.remove(&name);
-            }
-        }>
-            <label class="button" title="Files go with the next run into the session's folder">
-                "Attach files"
-                <input type="file" multiple class="picker" data-testid="file-input" on:change=move |event| take(intake, chosen(&event), false)/>
-            </label>
-            {move || attachments.chips().into_iter().map(|(name, size)| {
-                let label = format!("Remove {name}");
-                let remove = name.clone();
-                view! {
-                    <span class="chip" data-testid="attached-file">
-                        <span class="chip-name">{name}</span>
-                        " " {attach::format_bytes(size as u64)}
-                        <button type="button" aria-label=label data-remove=remove>"×"</button>
-                    </span>
-                }
-            }).collect_view()}
-        </div>
+        <div class="attached" on:click=remove on:change=move |event| take(intake, chosen(&event), false)
+            inner_html=move || attachments.with_files(attach::chips_html)></div>
     }
 }
 

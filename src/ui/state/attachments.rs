@@ -22,14 +22,9 @@ impl Attachments {
         }
     }
 
-    /// The attached files' names and sizes (tracked).
-    pub fn chips(&self) -> Vec<(String, usize)> {
-        self.files.with(|files| {
-            files
-                .iter()
-                .map(|file| (file.name.clone(), attach::size(file)))
-                .collect()
-        })
+    /// What `show` makes of the attached files (tracked).
+    pub fn with_files<T>(&self, show: impl FnOnce(&[FileUpload]) -> T) -> T {
+        self.files.with(|files| show(files))
     }
 
     /// Attaches `file`, replacing one of its name; a name the server would
