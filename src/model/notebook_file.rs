@@ -66,10 +66,10 @@ fn multiline(value: Option<&Value>) -> Option<String> {
 
 /// The notebook, as nbformat 4.5 JSON: one cell a line.
 ///
-/// Written by hand rather than built as a `serde_json::Value`: values built
-/// with `json!` and a pretty printer measured 1.9 KB brotli more in the
-/// wasm (README, Size), while strings and bundles go through the same
-/// serializer the stored state uses.
+/// Written by hand rather than built as a `serde_json::Value` with `json!`
+/// and pretty-printed, which was part of a first version that measured
+/// larger (README, "What files and notebooks cost"); strings and bundles go
+/// through the serializer the stored state already uses.
 pub fn to_ipynb(cells: &[Cell]) -> String {
     let mut out = String::from(
         r#"{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"python3","display_name":"Python 3","language":"python"},"language_info":{"name":"python"}},"cells":["#,

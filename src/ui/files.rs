@@ -148,8 +148,8 @@ pub fn AttachedFiles() -> impl IntoView {
 }
 
 /// The bar's buttons and picker that never change: markup set once, their
-/// clicks and changes heard on the bar (a view per button measured 1 KB
-/// brotli more).
+/// clicks and changes heard on the bar, which costs the wasm less than a
+/// view per button (README, "What files and notebooks cost").
 const NOTEBOOK_BAR: &str = concat!(
     r#"<button type="button" data-export="ipynb" data-testid="export-ipynb">Export .ipynb</button>"#,
     r#"<button type="button" data-export="py" data-testid="export-py">Export .py</button>"#,
