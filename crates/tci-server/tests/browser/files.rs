@@ -397,3 +397,19 @@ async fn a_notebook_made_by_nbformat_imports_and_run_all_prints_its_result() {
     assert!(!browser.text("main").await.contains("never\n"));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn files_stay_attached_when_the_run_fails_before_python_answers() {
+    // No session may start: every run is a 503 from the server.
+    let server = RunningServer::start(&["--max-sessions", "0"]);
+    let folder = tempfile::tempdir().unwrap();
+    let csv = folder.path().join("kept.csv");
+    std::fs::write(&csv, "a,b\n1,2\n").unwrap();
+    let browser = Browser::open(&server.url).await;
+    attach(&browser, &csv).await;
+    assert_eq!(browser.run("print(open('kept.csv').read())").await, "failed");
+    assert!(browser.last_cell_text().await.contains("(503)"));
+    let chip = browser.text("[data-testid=attached-file]").await;
+    assert!(chip.contains("kept.csv"), "{chip}");
+    browser.close().await;
+}
