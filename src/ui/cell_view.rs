@@ -49,11 +49,7 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
             notebook.run_in_turn(vec![cell.with_untracked(|cell| cell.code.clone())]);
         }
     };
-    let files = move || {
-        cell.with(|cell| {
-            (!cell.files.is_empty()).then(|| format!("Files sent: {}", cell.files.join(", ")))
-        })
-    };
+    let files = move || cell.with(|cell| format!("Files sent: {}", cell.files.join(", ")));
     let share_cell = move |_| {
         let (code, outputs) = cell.with_untracked(|cell| (cell.code.clone(), cell.outputs.clone()));
         share::share(notices, code, outputs);
@@ -92,7 +88,7 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
             </header>
             // Long lines scroll sideways: the keyboard reaches it too.
             <pre class="cell-code" data-testid="cell-code" tabindex="0" role="group" aria-label="Code" inner_html=code_html></pre>
-            {move || files().map(|files| view! { <p class="cell-files" data-testid="cell-files">{files}</p> })}
+            <p class="cell-files" data-testid="cell-files" hidden=move || cell.with(|cell| cell.files.is_empty())>{files}</p>
             <p class="cell-message" role="status" hidden=move || message.with(String::is_empty)>{message}</p>
             {move || session_lost.get().then(|| view! {
                 <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| notebook.replay(id)>

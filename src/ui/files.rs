@@ -1,7 +1,8 @@
 //! Files in and notebooks out: the chips of the files attached to the next
 //! run and their picker, dropping files on the page (a notebook dropped is
 //! imported, anything else attached), and the bar that exports the
-//! scrollback, imports a notebook and runs its cells.
+//! scrollback, imports a notebook and runs its cells. All of it is markup
+//! whose clicks and changes the code input's section hears ([`Actions`]).
 
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use super::browser;
 use super::state::{Attachments, Notebook, Notices, Scrollback, Session};
 use crate::model::attach;
+use crate::model::cell::Status;
 use crate::model::notebook_file;
 
 /// Every file of `list`, in order.
@@ -62,9 +64,17 @@ impl Intake {
     }
 }
 
-/// Attaches `chosen` (or imports the notebooks among them, when
-/// `notebooks_import`), one after another.
-fn take(intake: Intake, chosen: Vec<File>, notebooks_import: bool) {
+/// How files taken in are used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Use {
+    Attach,
+    Import,
+    /// Dropped: notebooks (`.ipynb`) imported, anything else attached.
+    Drop,
+}
+
+/// Takes `chosen` in, one after another.
+fn take(intake: Intake, chosen: Vec<File>, by: Use) {
     let Intake {
         attachments,
         notebook,
@@ -77,7 +87,8 @@ fn take(intake: Intake, chosen: Vec<File>, notebooks_import: bool) {
                 notices.notify(format!("{name} could not be read."));
                 continue;
             };
-            if notebooks_import && name.to_ascii_lowercase().ends_with(".ipynb") {
+            let notebook_file = name.to_ascii_lowercase().ends_with(".ipynb");
+            if by == Use::Import || (by == Use::Drop && notebook_file) {
                 import(notebook, notices, &name, bytes);
             } else {
                 attachments.add(attach::upload(name, bytes));
@@ -111,7 +122,7 @@ pub fn listen_for_drops() {
         event.prevent_default();
         if event.type_() == "drop" {
             let dropped = files(event.data_transfer().and_then(|data| data.files()));
-            take(intake, dropped, true);
+            take(intake, dropped, Use::Drop);
         }
     };
     let over = window_event_listener(leptos::ev::dragover, on_drag);
@@ -128,79 +139,85 @@ fn carries_files(event: &DragEvent) -> bool {
         .is_some_and(|data| data.types().includes(&"Files".into(), 0))
 }
 
-/// The attached files as chips, and the button that picks more: markup
-/// (`attach::chips_html`), its clicks and changes heard here.
-#[component]
-pub fn AttachedFiles() -> impl IntoView {
-    let intake = Intake::from_context();
-    let attachments = intake.attachments;
-    let remove = move |event: leptos::ev::MouseEvent| {
+/// The bar's buttons and picker, which never change: markup set once, their
+/// clicks and changes heard by [`Actions`] on the section around them,
+/// which costs the wasm less than views with handlers of their own (README,
+/// "What files and notebooks cost").
+pub const NOTEBOOK_BAR: &str = concat!(
+    r#"<button type="button" data-action="run-all" data-testid="run-all" title="Run the cells not run yet, in order, stopping at the first error">Run all</button>"#,
+    r#"<button type="button" data-action="ipynb" data-testid="export-ipynb">Export .ipynb</button>"#,
+    r#"<button type="button" data-action="py" data-testid="export-py">Export .py</button>"#,
+    r#"<button type="button" data-action="md" data-testid="export-md">Export .md</button>"#,
+    r#"<label class="button">Import notebook<input type="file" accept=".ipynb,.py" class="picker" data-testid="import-input"></label>"#,
+);
+
+/// What the code input's section does with the clicks and changes of the
+/// files' and the notebook's controls in it (markup: the chips of
+/// `attach::chips_html` and [`NOTEBOOK_BAR`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Actions {
+    intake: Intake,
+    scrollback: Scrollback,
+    session: Session,
+}
+
+impl Actions {
+    pub fn from_context() -> Self {
+        Actions {
+            intake: Intake::from_context(),
+            scrollback: expect_context(),
+            session: expect_context(),
+        }
+    }
+
+    /// The chips and the picker, as markup (tracked).
+    pub fn chips_html(self) -> String {
+        self.intake.attachments.with_files(attach::chips_html)
+    }
+
+    pub fn click(self, event: leptos::ev::MouseEvent) {
+        let Intake {
+            attachments,
+            notebook,
+            notices,
+        } = self.intake;
         if let Some(name) = browser::closest_to_target(&event, "[data-remove]")
             .and_then(|button| button.get_attribute("data-remove"))
         {
             attachments.remove(&name);
+            return;
         }
-    };
-    view! {
-        <div class="attached" on:click=remove on:change=move |event| take(intake, chosen(&event), false)
-            inner_html=move || attachments.with_files(attach::chips_html)></div>
-    }
-}
-
-/// The bar's buttons and picker that never change: markup set once, their
-/// clicks and changes heard on the bar, which costs the wasm less than a
-/// view per button (README, "What files and notebooks cost").
-const NOTEBOOK_BAR: &str = concat!(
-    r#"<button type="button" data-export="ipynb" data-testid="export-ipynb">Export .ipynb</button>"#,
-    r#"<button type="button" data-export="py" data-testid="export-py">Export .py</button>"#,
-    r#"<button type="button" data-export="md" data-testid="export-md">Export .md</button>"#,
-    r#"<label class="button">Import notebook<input type="file" accept=".ipynb,.py" class="picker" data-testid="import-input"></label>"#,
-);
-
-/// Export of the scrollback, import of a notebook, and Run all.
-#[component]
-pub fn NotebookBar() -> impl IntoView {
-    let notebook = expect_context::<Notebook>();
-    let scrollback = expect_context::<Scrollback>();
-    let session = expect_context::<Session>();
-    let notices = expect_context::<Notices>();
-    let export = move |event: leptos::ev::MouseEvent| {
-        let Some(extension) = browser::closest_to_target(&event, "[data-export]")
-            .and_then(|button| button.get_attribute("data-export"))
+        let Some(action) = browser::closest_to_target(&event, "[data-action]")
+            .and_then(|button| button.get_attribute("data-action"))
         else {
             return;
         };
-        let cells = scrollback.snapshot();
-        let (mime, text) = match extension.as_str() {
+        let cells = self.scrollback.snapshot();
+        let (mime, text) = match action.as_str() {
+            "run-all" => {
+                if !cells.iter().any(|cell| cell.status == Status::NotRun) {
+                    notices.notify("No cell waits to be run: import a notebook first.");
+                }
+                notebook.run_all();
+                return;
+            }
             "ipynb" => ("application/x-ipynb+json", notebook_file::to_ipynb(&cells)),
             "py" => ("text/x-python", notebook_file::to_py(&cells)),
             _ => ("text/markdown", notebook_file::to_markdown(&cells)),
         };
-        let name =
-            notebook_file::export_name(session.id().as_deref(), &browser::today(), &extension);
+        let name = notebook_file::export_name(self.session.id().as_deref(), &browser::today(), &action);
         if !browser::download(&name, mime, &text) {
             notices.notify("The browser refused the download.");
         }
-    };
-    // The picker is the bar's only input: every change is a file chosen.
-    let import_chosen = move |event: leptos::ev::Event| {
-        for file in chosen(&event) {
-            spawn_local(async move {
-                let name = file.name();
-                match bytes(&file).await {
-                    Some(bytes) => import(notebook, notices, &name, bytes),
-                    None => notices.notify(format!("{name} could not be read.")),
-                }
-            });
-        }
-    };
-    view! {
-        <div class="notebook-bar" on:click=export on:change=import_chosen>
-            <button type="button" data-testid="run-all" disabled=move || notebook.is_running() || !scrollback.has_not_run()
-                on:click=move |_| notebook.run_all() title="Run the cells not run yet, in order, stopping at the first error">
-                "Run all"
-            </button>
-            <span class="contents" inner_html=NOTEBOOK_BAR></span>
-        </div>
+    }
+
+    /// A file input changed: the import picker imports, the other attaches.
+    pub fn change(self, event: leptos::ev::Event) {
+        let by = if browser::closest_to_target(&event, "[accept]").is_some() {
+            Use::Import
+        } else {
+            Use::Attach
+        };
+        take(self.intake, chosen(&event), by);
     }
 }

@@ -74,14 +74,6 @@ impl Scrollback {
             .collect()
     }
 
-    /// Some imported cell waits for Run all (tracked).
-    pub fn has_not_run(&self) -> bool {
-        self.cells
-            .get()
-            .iter()
-            .any(|cell| cell.with(|cell| cell.status == Status::NotRun))
-    }
-
     pub(super) fn next_cell_id(&self) -> u64 {
         self.next_cell_id.get_value()
     }
