@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Writes `<file>.gz` and `<file>.br` next to every .html, .js, .wasm and .css
-# file of a build, so tci-server sends them precompressed instead of
-# compressing per request. The gzip files come from zopfli: the same format as
+# Minifies the build's JavaScript (scripts/minify-dist.mjs), then writes
+# `<file>.gz` and `<file>.br` next to every .html, .js, .wasm and .css file of
+# a build, so tci-server sends them precompressed instead of compressing per
+# request. The gzip files come from zopfli: the same format as
 # `gzip -9`, about 5 % smaller for the wasm. Runs as trunk's post-build hook
 # (Trunk.toml) on the staging folder; `bash scripts/compress-dist.sh DIR`
 # compresses DIR instead.
@@ -22,6 +23,8 @@ for tool in brotli zopfli; do
     exit 1
   fi
 done
+
+node "$(dirname "$0")/minify-dist.mjs" "$dir"
 
 find "$dir" -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' \) -print0 |
   while IFS= read -r -d '' file; do

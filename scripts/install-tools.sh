@@ -33,13 +33,13 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VER
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
 fi
 
-npm_version() {
-  sed -n 's/^ *"version": *"\(.*\)".*/\1/p' "node_modules/$1/package.json" 2>/dev/null | head -n 1 || true
-}
-if [[ "$(npm_version binaryen)" != "$BINARYEN_VERSION" || ! -x node_modules/.bin/wasm-opt ||
-      "$(npm_version axe-core)" != "$AXE_CORE_VERSION" ]]; then
-  say "installing npm's binaryen $BINARYEN_VERSION (wasm-opt) and axe-core $AXE_CORE_VERSION"
+# node_modules is what package-lock.json says as long as the lock file has not
+# changed since the last `npm ci`, which leaves the lock file's hash behind.
+npm_stamp=node_modules/.package-lock.sha256
+if [[ ! -f "$npm_stamp" || "$(cat "$npm_stamp")" != "$(sha256sum <package-lock.json)" ]]; then
+  say "installing the npm packages of package-lock.json (wasm-opt $BINARYEN_VERSION, terser, axe-core $AXE_CORE_VERSION)"
   npm ci --no-audit --no-fund --loglevel=error
+  sha256sum <package-lock.json >"$npm_stamp"
 fi
 
 if $need_test_tools; then

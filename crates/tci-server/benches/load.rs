@@ -21,15 +21,9 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
-use serde_json::{Value, json};
+use serde_json::Value;
+use tci_testkit::http::{self, HttpClient};
 use tci_testkit::{RunningServer, process_status, workspace_root};
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 const CLIENTS: usize = 20;
 const SESSIONS_PER_CLIENT: usize = 5;
@@ -87,6 +81,8 @@ fn start(extra_args: &[&str]) -> RunningServer {
 }
 
 /// One execute as `client`; the session id, or why it failed.
+/// One execute as `client` (its X-Forwarded-For); an error output, or no
+/// `expected` MIME type among the outputs, is an error too.
 async fn execute(
     http: &HttpClient,
     url: &str,
@@ -95,31 +91,8 @@ async fn execute(
     session: Option<&str>,
     expected: &str,
 ) -> Result<String, String> {
-    let mut body = json!({"code": code, "language": "python"});
-    if let Some(session) = session {
-        body["session_id"] = json!(session);
-    }
-    let request = hyper::Request::post(format!("{url}v1/tci/execute"))
-        .header("content-type", "application/json")
-        .header("x-forwarded-for", client)
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap();
-    let response = http.request(request).await.map_err(|e| e.to_string())?;
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("{status}: {value}"));
-    }
-    let outputs = value["data"]["outputs"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let executed = http::execute(http, url, &[("x-forwarded-for", client)], code, session).await?;
+    let outputs = &executed.outputs;
     if let Some(error) = outputs.iter().find(|output| output["type"] == "error") {
         return Err(format!("error output: {}", error["data"]));
     }
@@ -130,10 +103,7 @@ async fn execute(
     {
         return Err(format!("no {expected} in {outputs:?}"));
     }
-    Ok(value["data"]["session_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
+    Ok(executed.session_id)
 }
 
 /// Memory of a process tree's members, in KiB.
@@ -576,7 +546,7 @@ async fn first_plots(http: &HttpClient, runs: usize, pause: Duration) {
 
 #[tokio::main]
 async fn main() {
-    let http: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    let http = http::http_client();
     let load_only = std::env::args().any(|arg| arg == "--load-only");
     let plots_only = std::env::args().any(|arg| arg == "--first-plot-only");
     if !plots_only {

@@ -9,16 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
-use serde_json::{Value, json};
-
+use tci_testkit::http::{self, HttpClient};
 use tci_testkit::{RunningServer, process_status};
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 fn start(extra_args: &[&str]) -> RunningServer {
     // One client hammers the server here: no per-client limits.
@@ -68,30 +60,9 @@ async fn execute(
     code: &str,
     session: Option<&str>,
 ) -> Result<String, String> {
-    let mut body = json!({"code": code, "language": "python"});
-    if let Some(session) = session {
-        body["session_id"] = json!(session);
-    }
-    let request = hyper::Request::post(format!("{url}v1/tci/execute"))
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap();
-    let response = client.request(request).await.map_err(|e| e.to_string())?;
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("{status}: {value}"));
-    }
-    Ok(value["data"]["session_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
+    Ok(http::execute(client, url, &[], code, session)
+        .await?
+        .session_id)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -104,7 +75,7 @@ fn ms(duration: Duration) -> String {
 
 #[tokio::main]
 async fn main() {
-    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    let client = http::http_client();
 
     let server = start(&["--pool-size", "2"]);
     let session = execute(&client, &server.url, "x = 0", None).await.unwrap();

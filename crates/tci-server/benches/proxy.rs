@@ -10,13 +10,9 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use tci_testkit::http::{HttpClient, http_client};
 use tci_testkit::stub_upstream::StubUpstream;
 use tci_testkit::{RunningServer, process_status};
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 fn start_proxy(upstream: &str) -> RunningServer {
     let args = [
@@ -68,7 +64,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    let client = http_client();
     let (_stub, upstream) = StubUpstream::start().await;
     let proxy = start_proxy(&upstream);
 

@@ -372,12 +372,60 @@ def flush_open_figures():
         pass
 
 
+class ConfigureOnImport:
+    """Runs a function on a module right after its first import, so that a
+    library the session may never use is not imported up front, and a cell
+    that imports it and shows a chart at once still gets the setting."""
+
+    def __init__(self, configure):
+        self.configure = configure
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.configure:
+            return None
+        import importlib.util
+
+        # Found by the other finders; this one only wraps the loader.
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        configure, load = self.configure.pop(name), spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            try:
+                configure(module)
+            except Exception:  # noqa: BLE001 - the library's default stays
+                pass
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def show_charts_as_jupyter_does():
+    """Charting libraries detect a notebook to decide what a figure's output
+    is; here they would open a browser (plotly) or emit HTML that loads its
+    scripts from a CDN (Altair). JupyterLab gets MIME bundles, which the
+    playground draws itself: plotly's `application/vnd.plotly.v1+json` and
+    Altair's `application/vnd.vegalite.v*+json`. (SymPy needs nothing:
+    IPython's LaTeX formatter already asks its objects for `text/latex`.)"""
+    os.environ.setdefault("PLOTLY_RENDERER", "plotly_mimetype")
+    sys.meta_path.insert(
+        0, ConfigureOnImport({"altair": lambda altair: altair.renderers.enable("mimetype")})
+    )
+
+
 def main():
     die_with_the_server()
     apply_limits()
     cap = int(os.environ.get("TCI_OUTPUT_CAP_BYTES", DEFAULT_OUTPUT_CAP))
     # Inline figures are PNG bundles, exactly what Jupyter returns.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    show_charts_as_jupyter_does()
 
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

@@ -40,7 +40,7 @@ pub mod defaults {
     pub const IDLE_MINUTES: f64 = 30.0;
     pub const EXEC_TIMEOUT: f64 = 120.0;
     pub const INTERRUPT_GRACE: f64 = 3.0;
-    pub const OUTPUT_CAP: usize = 1 << 20;
+    pub const OUTPUT_CAP: usize = 8 << 20;
     pub const MEMORY_MIB: u64 = 1024;
     pub const FILE_SIZE_MIB: u64 = 1024;
     pub const SANDBOX: SandboxChoice = SandboxChoice::Auto;

@@ -2,11 +2,13 @@
 //! backend (real Python from the project's .venv) behind the router driven
 //! with `oneshot`, every response checked against the OpenAPI schemas; the
 //! real binary on a free port; a stub of Together's API; headless Chromium;
-//! a keep-alive HTTP/1.1 client written by hand.
+//! a keep-alive HTTP/1.1 client written by hand, and a pooling one for
+//! benchmarks.
 //! A dev-dependency only: none of it is built into the server.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 pub mod browser;
+pub mod http;
 pub mod raw_http;
 mod request_log;
 pub mod stub_upstream;
@@ -207,6 +209,23 @@ impl RunningServer {
     pub fn start_at(address: &str, extra_args: &[&str]) -> Self {
         let args = [&["--pool-size", "1"], extra_args].concat();
         Self::spawn(address, &args, &[], std::process::Stdio::inherit())
+    }
+
+    /// Like `launch`, with the server's stderr (its log) handed back to be
+    /// read to the end once the server is stopped.
+    pub fn launch_capturing_log(
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> (Self, std::process::ChildStderr) {
+        let mut server = Self::spawn("127.0.0.1:0", args, env, std::process::Stdio::piped());
+        let stderr = server.child.stderr.take().unwrap();
+        (server, stderr)
+    }
+
+    /// Stops the server and waits for it, so that its pipes reach their end.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// `127.0.0.1:port`, from the URL.

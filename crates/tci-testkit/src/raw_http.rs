@@ -132,23 +132,18 @@ impl KeepAliveClient {
     /// clients with larger bodies do, so that a server that answers from
     /// the head alone has not read the body yet when it answers.
     pub async fn send(&mut self, request: &RawRequest) -> Result<RawResponse, RawError> {
-        let mut head = format!(
-            "{} {} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n",
-            request.method,
-            request.path,
-            self.host,
-            request.body.len()
-        );
-        for (name, value) in &request.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        let stream = self.stream.get_mut();
-        stream
-            .write_all(head.as_bytes())
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        self.write_head(request.method, &request.path, &headers, request.body.len())
+            .await?;
+        self.stream
+            .get_mut()
+            .flush()
             .await
             .map_err(RawError::Write)?;
-        stream.flush().await.map_err(RawError::Write)?;
         if !request.body.is_empty() {
             // Let the head arrive on its own, as it would over a network.
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -171,24 +166,36 @@ impl KeepAliveClient {
         length: usize,
         sent: usize,
     ) -> Result<RawResponse, RawError> {
+        let headers = [&[("Content-Type", "application/json")], headers].concat();
+        self.write_head("POST", path, &headers, length).await?;
+        self.stream
+            .get_mut()
+            .write_all(&vec![b' '; sent.min(length)])
+            .await
+            .map_err(RawError::Write)?;
+        self.answer().await
+    }
+
+    async fn write_head(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        length: usize,
+    ) -> Result<(), RawError> {
         let mut head = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {length}\r\n",
             self.host
         );
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        let stream = self.stream.get_mut();
-        stream
+        self.stream
+            .get_mut()
             .write_all(head.as_bytes())
             .await
-            .map_err(RawError::Write)?;
-        stream
-            .write_all(&vec![b' '; sent.min(length)])
-            .await
-            .map_err(RawError::Write)?;
-        self.answer().await
+            .map_err(RawError::Write)
     }
 
     async fn answer(&mut self) -> Result<RawResponse, RawError> {

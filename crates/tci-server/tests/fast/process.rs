@@ -3,11 +3,11 @@
 //! start-up line says are in force, and what a machine where bubblewrap
 //! cannot run is told.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::Command;
 
 use tci_server::config::defaults;
-use tci_testkit::workspace_root;
+use tci_testkit::{RunningServer, workspace_root};
 
 #[test]
 fn a_missing_python_is_one_clear_start_up_error() {
@@ -34,29 +34,22 @@ fn the_upstream_key_stays_out_of_the_logs() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(workspace_root())
-        .args(["--bind", "127.0.0.1:0", "--mode", "proxy"])
-        .args(["--upstream", &format!("http://{closed}/v1")])
-        .env("TOGETHER_API_KEY", "sk-very-secret-0042")
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(first.contains("proxy to http://"), "{first}");
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap();
+    let upstream = format!("http://{closed}/v1");
+    let (mut server, mut log) = RunningServer::launch_capturing_log(
+        &["--mode", "proxy", "--upstream", &upstream],
+        &[
+            ("TOGETHER_API_KEY", "sk-very-secret-0042"),
+            ("RUST_LOG", "trace"),
+        ],
+    );
+    assert!(
+        server.banner.contains("proxy to http://"),
+        "{}",
+        server.banner
+    );
     // One failing forward, logged at every level.
-    let address = url.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    use std::io::{Read, Write};
+    let address = server.address().to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
     write!(
         stream,
         "POST /v1/tci/execute HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{{\"code\":\"1\"}}"
@@ -65,15 +58,9 @@ fn the_upstream_key_stays_out_of_the_logs() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 502"), "{answer}");
-    let _ = child.kill();
+    server.stop();
     let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
-    let _ = child.wait();
+    log.read_to_string(&mut logs).unwrap();
     assert!(logs.contains("upstream request failed"), "{logs}");
     assert!(
         !logs.contains("sk-very-secret-0042"),
@@ -84,22 +71,10 @@ fn the_upstream_key_stays_out_of_the_logs() {
 
 /// The start-up line of proxy mode with `args` besides.
 fn proxy_banner(args: &[&str]) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(workspace_root())
-        .args(["--bind", "127.0.0.1:0", "--mode", "proxy"])
-        .args(args)
-        .env("TOGETHER_API_KEY", "sk-test")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut banner = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    banner
+    let args = [&["--mode", "proxy"], args].concat();
+    RunningServer::launch(&args, &[("TOGETHER_API_KEY", "sk-test")])
+        .banner
+        .clone()
 }
 
 #[test]
@@ -119,19 +94,7 @@ fn proxy_mode_on_loopback_keeps_the_default_rate_limits_and_says_so() {
 fn a_machine_where_bubblewrap_cannot_run_is_warned_loudly() {
     // No bwrap on this PATH; the Python is missing too, so the server stops
     // right after the sandbox check (the Python tier sees it start).
-    let empty = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(workspace_root())
-        .args([
-            "--bind",
-            "127.0.0.1:0",
-            "--python",
-            "/nonexistent/bin/python",
-        ])
-        .env("PATH", empty.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let output = run_without_bwrap(&["--python", "/nonexistent/bin/python"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let warning = stderr
         .lines()
@@ -144,13 +107,7 @@ fn a_machine_where_bubblewrap_cannot_run_is_warned_loudly() {
 
 #[test]
 fn sandbox_on_refuses_to_start_where_bubblewrap_cannot_run() {
-    let empty = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(workspace_root())
-        .args(["--bind", "127.0.0.1:0", "--sandbox", "on"])
-        .env("PATH", empty.path())
-        .output()
-        .unwrap();
+    let output = run_without_bwrap(&["--sandbox", "on"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -159,4 +116,18 @@ fn sandbox_on_refuses_to_start_where_bubblewrap_cannot_run() {
         ),
         "{stderr}"
     );
+}
+
+/// Runs the binary to its end with `args` on a PATH where there is no
+/// `bwrap` to find.
+fn run_without_bwrap(args: &[&str]) -> std::process::Output {
+    let empty = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_tci-server"))
+        .current_dir(workspace_root())
+        .args(["--bind", "127.0.0.1:0"])
+        .args(args)
+        .env("PATH", empty.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }

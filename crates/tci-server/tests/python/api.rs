@@ -127,6 +127,68 @@ async fn rich_outputs_carry_the_full_mime_bundle() {
     );
 }
 
+/// What JupyterLab draws for a data notebook arrives as the MIME bundles it
+/// would get: plotly's and Altair's charts as JSON for the app's renderers
+/// (not a browser window, not HTML that loads scripts from a CDN), SymPy as
+/// LaTeX, seaborn as an inline PNG.
+#[tokio::test]
+async fn charts_and_math_come_as_jupyter_mime_bundles() {
+    let server = TestServer::start().await;
+    let code = "import plotly.express as px\n\
+        px.scatter(x=[1, 2, 3], y=[3, 1, 2]).show()\n\
+        import altair as alt, pandas as pd\n\
+        alt.Chart(pd.DataFrame({'a': [1, 2], 'b': [3, 4]})).mark_point().encode(x='a', y='b')";
+    let (session, outputs) = server.run(code, None).await;
+    assert_eq!(
+        kinds(&outputs),
+        ["display_data", "execute_result"],
+        "{outputs:?}"
+    );
+    let plot = &outputs[0]["data"]["application/vnd.plotly.v1+json"];
+    assert_eq!(plot["data"][0]["type"], "scatter", "{outputs:?}");
+    let chart = &outputs[1]["data"]["application/vnd.vegalite.v5+json"];
+    assert_eq!(chart["mark"]["type"], "point", "{outputs:?}");
+    assert!(outputs[1]["data"].get("text/html").is_none());
+
+    let (_, outputs) = server
+        .run(
+            "import sympy as sp\nx = sp.symbols('x')\nsp.Integral(sp.sqrt(1 / x), x)",
+            Some(&session),
+        )
+        .await;
+    assert_eq!(
+        outputs[0]["data"]["text/latex"],
+        r"$\displaystyle \int \sqrt{\frac{1}{x}}\, dx$"
+    );
+
+    let (_, outputs) = server
+        .run(
+            "import seaborn as sns, scipy.stats as st\n\
+             sns.histplot(st.norm.rvs(size=50, random_state=1))",
+            Some(&session),
+        )
+        .await;
+    assert!(
+        outputs
+            .iter()
+            .any(|output| output["data"]["image/png"].is_string()),
+        "{outputs:?}"
+    );
+}
+
+/// A figure saved with its own copy of plotly.js (`include_plotlyjs=True`,
+/// about 4.8 MB) fits in one execution's output under the default cap.
+#[tokio::test]
+async fn a_self_contained_plotly_page_fits_the_default_output_cap() {
+    let server = TestServer::start().await;
+    let code = "import plotly.express as px\nfrom IPython.display import HTML\n\
+        HTML(px.scatter(x=[1, 2], y=[2, 1]).to_html(include_plotlyjs=True))";
+    let (_, outputs) = server.run(code, None).await;
+    assert_eq!(kinds(&outputs), ["execute_result"], "{:?}", kinds(&outputs));
+    let html = outputs[0]["data"]["text/html"].as_str().unwrap();
+    assert!(html.len() > 4_000_000 && html.trim_end().ends_with("</html>"));
+}
+
 #[tokio::test]
 async fn exceptions_are_error_outputs_with_ansi_colours() {
     let server = TestServer::start().await;

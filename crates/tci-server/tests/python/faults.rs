@@ -1,6 +1,7 @@
 //! Faults, end to end with real processes: the server binary stopped with
 //! SIGTERM or killed with SIGKILL while a cell runs, an interpreter killed
-//! from outside, a session that writes past its file-size limit. Each is
+//! from outside, a session that writes past its file-size limit, Python that
+//! stops starting while the server runs. Each is
 //! tried with and without the bubblewrap sandbox where the sandbox changes
 //! the processes involved.
 
@@ -219,4 +220,65 @@ async fn a_file_past_the_size_limit_raises_oserror_and_other_sessions_go_on() {
     let write = "with open('mine.bin', 'wb') as f:\n    f.write(b'y' * (3 << 20))\nprint(kept)";
     let (_, outputs) = run(&server.url, write, Some(&neighbour)).await;
     assert_eq!(text_of(&outputs, "stdout"), "7\n", "{outputs:?}");
+}
+
+/// Python that stops starting while the server runs (its virtualenv
+/// removed, a disk gone): a new session gets 503 `interpreter_unavailable`
+/// with a `Retry-After`, sessions already running go on, and once Python
+/// starts again so do new sessions, without a restart.
+#[tokio::test]
+async fn python_that_stops_starting_is_503_until_it_starts_again() {
+    for sandbox in SANDBOXES {
+        let folder = tempfile::tempdir().unwrap();
+        let python = folder.path().join("python");
+        let launcher = format!(
+            "#!/bin/sh\nexec {} \"$@\"\n",
+            tci_testkit::python().display()
+        );
+        std::fs::write(&python, &launcher).unwrap();
+        std::fs::set_permissions(&python, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let server =
+            RunningServer::start(&["--sandbox", sandbox, "--python", python.to_str().unwrap()]);
+        let (running, _) = run(&server.url, "x = 1", None).await;
+
+        std::fs::remove_file(&python).unwrap();
+        // An interpreter the pool started before the removal may still
+        // serve one new session; the next has none.
+        let mut response = None;
+        for _ in 0..3 {
+            let answer = reqwest::Client::new()
+                .post(format!("{}v1/tci/execute", server.url))
+                .json(&json!({"code": "print(1)", "language": "python"}))
+                .send()
+                .await
+                .unwrap();
+            if answer.status() != 200 {
+                response = Some(answer);
+                break;
+            }
+        }
+        let response = response.expect("a new session without Python is refused");
+        assert_eq!(response.status(), 503, "sandbox {sandbox}");
+        assert!(response.headers().contains_key("retry-after"));
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["code"], "interpreter_unavailable",
+            "{body}"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            !message.contains(folder.path().to_str().unwrap()),
+            "{message}"
+        );
+
+        let (_, outputs) = run(&server.url, "print(x + 1)", Some(&running)).await;
+        assert_eq!(text_of(&outputs, "stdout"), "2\n");
+
+        std::fs::write(&python, &launcher).unwrap();
+        std::fs::set_permissions(&python, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let (_, outputs) = run(&server.url, "print(3)", None).await;
+        assert_eq!(text_of(&outputs, "stdout"), "3\n", "sandbox {sandbox}");
+    }
 }

@@ -96,20 +96,11 @@ async fn a_local_backend_on_loopback_does_not_throttle_its_own_user() {
 
 #[tokio::test]
 async fn a_public_bind_has_the_default_rate_limits() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tci-server"))
-        .current_dir(workspace_root())
-        .args(["--bind", "0.0.0.0:0", "--pool-size", "1", "--token", "t"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut banner = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
-    let port = banner
-        .split("http://0.0.0.0:")
-        .nth(1)
+    let server = RunningServer::start_at("0.0.0.0:0", &["--token", "t"]);
+    let banner = server.banner.clone();
+    let port = server
+        .url
+        .strip_prefix("http://0.0.0.0:")
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_else(|| panic!("no URL in {banner:?}"))
         .to_owned();
@@ -117,8 +108,7 @@ async fn a_public_bind_has_the_default_rate_limits() {
     let requests =
         vec![RawRequest::get("/v1/tci/sessions").header("authorization", "Bearer t"); 130];
     let answers = send_all(&format!("http://127.0.0.1:{port}/"), &requests).await;
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     assert!(limits_said, "{banner}");
     let statuses: Vec<u16> = answers.iter().map(|answer| answer.status).collect();
     assert_eq!(statuses[..120], [200; 120]);
