@@ -205,7 +205,8 @@ impl Actions {
             "py" => ("text/x-python", notebook_file::to_py(&cells)),
             _ => ("text/markdown", notebook_file::to_markdown(&cells)),
         };
-        let name = notebook_file::export_name(self.session.id().as_deref(), &browser::today(), &action);
+        let name =
+            notebook_file::export_name(self.session.id().as_deref(), &browser::today(), &action);
         if !browser::download(&name, mime, &text) {
             notices.notify("The browser refused the download.");
         }

@@ -407,7 +407,10 @@ async fn files_stay_attached_when_the_run_fails_before_python_answers() {
     std::fs::write(&csv, "a,b\n1,2\n").unwrap();
     let browser = Browser::open(&server.url).await;
     attach(&browser, &csv).await;
-    assert_eq!(browser.run("print(open('kept.csv').read())").await, "failed");
+    assert_eq!(
+        browser.run("print(open('kept.csv').read())").await,
+        "failed"
+    );
     assert!(browser.last_cell_text().await.contains("(503)"));
     let chip = browser.text("[data-testid=attached-file]").await;
     assert!(chip.contains("kept.csv"), "{chip}");
