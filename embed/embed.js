@@ -147,6 +147,7 @@
       code: code,
       outputs: recorded,
       session: source.getAttribute('data-tci-session') || location.pathname,
+      files: (source.getAttribute('data-tci-files') || '').split(/[\s,]+/).filter(Boolean),
       readonly: flag(source.getAttribute('data-tci-readonly')),
       // `auto` (the default) or a fixed height in CSS pixels.
       height: (/^\d+$/.exec(source.getAttribute('data-tci-height')) || [''])[0]
@@ -190,7 +191,10 @@
     frame.style.height = (options.height || block.offsetHeight) + 'px';
     frame.tciOptions = options;
     frame.tciTheme = theme;
-    frame.src = widgetUrl(options, block.tciAutorun);
+    // With files the widget runs once they are attached, not on its own.
+    frame.tciAutorun = block.tciAutorun;
+    if (options.files.length) frame.tciFiles = fetchFiles(options.files);
+    frame.src = widgetUrl(options, block.tciAutorun && !frame.tciFiles);
     if (!firstLoaded) {
       firstLoaded = true;
       // A first widget that never reports ready must not hold the rest back
@@ -199,6 +203,30 @@
     }
     frames.push(frame);
     block.parentNode.replaceChild(frame, block);
+  }
+
+  /** The page's own files, as an `attach-files` message (base64). */
+  function fetchFiles(names) {
+    var failed = [];
+    return Promise.all(names.map(function (name) {
+      var url = new URL(name, document.baseURI);
+      if (url.origin !== location.origin) return failed.push(name + ' (not on this page\'s origin)') && null;
+      return fetch(url).then(function (response) {
+        if (!response.ok) throw response.status;
+        return response.blob();
+      }).then(function (blob) {
+        return new Promise(function (done, fail) {
+          var reader = new FileReader();
+          reader.onload = function () { done({ name: name, encoding: 'base64', content: reader.result.slice(reader.result.indexOf(',') + 1) }); };
+          reader.onerror = fail;
+          reader.readAsDataURL(blob);
+        });
+      }).catch(function (why) { failed.push(name + ' (' + why + ')'); });
+    })).then(function (files) {
+      var message = { type: 'attach-files', files: files.filter(Boolean) };
+      if (failed.length) message.error = 'Could not fetch ' + failed.join(', ');
+      return message;
+    });
   }
 
   function releaseQueue() {
@@ -236,6 +264,13 @@
       if (frame.tciTheme !== theme) {
         frame.tciTheme = theme;
         send(frame, { type: 'set-theme', theme: theme });
+      }
+      if (frame.tciFiles) {
+        frame.tciFiles.then(function (files) {
+          send(frame, files);
+          if (frame.tciAutorun) send(frame, { type: 'run' });
+        });
+        frame.tciFiles = null;
       }
       releaseQueue();
     }

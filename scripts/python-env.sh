@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the Python environments, skipping any that already match their
 # requirements file: .venv for the local backend's sessions, with `--test`
-# the two Together SDK versions the tests drive the server with, with
+# the two Together SDK versions the tests drive the server with and nbformat
+# (the notebook tests: tests/python/requirements.txt), with
 # `--fuzz` the API fuzzer's (scripts/fuzz-api.sh) and with `--bench` the load
 # benchmark's (ipykernel beside the server).
 set -euo pipefail
@@ -34,6 +35,7 @@ case "${1:-}" in
 --test)
   make_venv .venv-sdk-current tests/sdk/requirements-current.txt
   make_venv .venv-sdk-v1 tests/sdk/requirements-v1.txt
+  make_venv .venv-nbformat tests/python/requirements.txt
   ;;
 --fuzz) make_venv .venv-fuzz tests/fuzz/requirements.txt ;;
 --bench) make_venv .venv-bench crates/tci-server/benches/requirements.txt ;;

@@ -3,7 +3,8 @@
 //! runs on documentation pages without the app, so it carries its own copy of
 //! the app's Python keywords and MIME preference; Trunk.toml carries its own
 //! copy of the tool versions the lock files pin; the README repeats the
-//! app's table of keyboard shortcuts.
+//! app's table of keyboard shortcuts; embed.js writes the `attach-files`
+//! message the widget reads.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
@@ -223,6 +224,38 @@ fn the_readme_lists_the_apps_keyboard_shortcuts() {
         rows, app,
         "README.md's table and model::shortcuts::SHORTCUTS"
     );
+}
+
+/// The `attach-files` message embed.js builds for `data-tci-files` is one
+/// the widget's host protocol reads: its type and its files' members are the
+/// ones `HostMessage::parse` takes.
+#[test]
+fn embed_js_attaches_files_the_widget_understands() {
+    use tci_playground::embed::host_api::HostMessage;
+
+    let embed = read("embed/embed.js");
+    let fetch_files = embed_function(&embed, "fetchFiles");
+    for member in [
+        "type: 'attach-files'",
+        "files: files.filter(Boolean)",
+        "name: name",
+        "encoding: 'base64'",
+        "content: ",
+        "message.error = ",
+    ] {
+        assert!(fetch_files.contains(member), "fetchFiles lacks {member}");
+    }
+    let message = serde_json::json!({
+        "tci": 1, "type": "attach-files", "error": "Could not fetch b.csv (404)",
+        "files": [{"name": "data/a.csv", "encoding": "base64", "content": "eCx5Cg=="}],
+    });
+    match HostMessage::parse(&message) {
+        Some(HostMessage::AttachFiles(files, Some(error))) => {
+            assert_eq!(files[0].name, "data/a.csv");
+            assert!(error.contains("b.csv"));
+        }
+        other => panic!("not understood: {other:?}"),
+    }
 }
 
 /// The output frame's protocol is written twice, in `src/render/frame.rs`

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use tci_api::Output;
+use tci_api::{FileEncoding, FileUpload, Output};
 
 use crate::model::cell::Status;
 use crate::model::settings::Theme;
@@ -18,6 +18,8 @@ pub enum HostMessage {
     Run,
     ResetSession,
     SetTheme(Theme),
+    /// Files for the next run, and what the host could not provide.
+    AttachFiles(Vec<FileUpload>, Option<String>),
 }
 
 impl HostMessage {
@@ -31,6 +33,15 @@ impl HostMessage {
             "set-code" => Some(HostMessage::SetCode(text("code")?.to_owned())),
             "run" => Some(HostMessage::Run),
             "reset-session" => Some(HostMessage::ResetSession),
+            "attach-files" => Some(HostMessage::AttachFiles(
+                message
+                    .get("files")?
+                    .as_array()?
+                    .iter()
+                    .map(file_upload)
+                    .collect::<Option<_>>()?,
+                text("error").map(str::to_owned),
+            )),
             "set-theme" => match text("theme")? {
                 theme @ ("light" | "dark" | "system") => {
                     Some(HostMessage::SetTheme(Theme::parse(theme)))
@@ -40,6 +51,21 @@ impl HostMessage {
             _ => None,
         }
     }
+}
+
+/// `{name, encoding, content}`, every member a string.
+fn file_upload(file: &Value) -> Option<FileUpload> {
+    let text = |name: &str| file.get(name)?.as_str().map(str::to_owned);
+    let encoding = match file.get("encoding")?.as_str()? {
+        "string" => FileEncoding::String,
+        "base64" => FileEncoding::Base64,
+        _ => return None,
+    };
+    Some(FileUpload {
+        name: text("name")?,
+        encoding,
+        content: text("content")?,
+    })
 }
 
 /// What the widget tells its host: `{"tci": 1, "type": ..., ...}`.
@@ -165,6 +191,19 @@ mod tests {
             parse(r#"{"tci": 1, "type": "set-theme", "theme": "dark"}"#),
             Some(HostMessage::SetTheme(Theme::Dark))
         );
+        assert_eq!(
+            parse(
+                r#"{"tci": 1, "type": "attach-files", "files": [{"name": "a.csv", "encoding": "base64", "content": "eA=="}], "error": "b.csv: 404"}"#
+            ),
+            Some(HostMessage::AttachFiles(
+                vec![FileUpload {
+                    name: "a.csv".into(),
+                    encoding: FileEncoding::Base64,
+                    content: "eA==".into()
+                }],
+                Some("b.csv: 404".into())
+            ))
+        );
     }
 
     #[test]
@@ -181,6 +220,9 @@ mod tests {
             r#"{"tci": 1, "type": "set-code"}"#,
             r#"{"tci": 1, "type": "set-code", "code": 7}"#,
             r#"{"tci": 1, "type": "set-theme", "theme": "pink"}"#,
+            r#"{"tci": 1, "type": "attach-files"}"#,
+            r#"{"tci": 1, "type": "attach-files", "files": [{"name": "a", "encoding": "hex", "content": ""}]}"#,
+            r#"{"tci": 1, "type": "attach-files", "files": [{"name": "a", "encoding": "string"}]}"#,
             r#"[{"tci": 1, "type": "run"}]"#,
         ] {
             assert_eq!(parse(junk), None, "{junk}");

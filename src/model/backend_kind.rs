@@ -82,6 +82,7 @@ mod tests {
             key_required: false,
             backend: backend.map(Into::into),
             embed_origins: Vec::new(),
+            body_limit: Some(1 << 20),
         }
     }
 

@@ -18,6 +18,10 @@ pub enum Status {
     /// Code (and the outputs recorded for it) that came with a link: shown
     /// read-only, never run here until the reader runs it.
     Shared,
+    /// Code imported from a notebook or a `.py` file, waiting for Run all.
+    NotRun,
+    /// An imported notebook's Markdown cell: shown, never run.
+    Note,
 }
 
 impl Status {
@@ -30,6 +34,8 @@ impl Status {
             Status::Stopped => "stopped",
             Status::Failed => "failed",
             Status::Shared => "shared",
+            Status::NotRun => "notrun",
+            Status::Note => "note",
         }
     }
 }
@@ -63,6 +69,9 @@ pub struct Cell {
     /// The session the cell ran in, to tell which cells a replay needs.
     #[serde(default)]
     pub session_id: Option<String>,
+    /// The names of the files sent with this run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 /// Times are stored as whole milliseconds (`Date.now()` has no finer
@@ -96,6 +105,7 @@ impl Cell {
             session_lost: false,
             outputs_trimmed: false,
             session_id: None,
+            files: Vec::new(),
         }
     }
 

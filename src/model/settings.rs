@@ -17,6 +17,9 @@ pub struct Backend {
     pub via_server: bool,
     /// Which backend that is, as the page names it.
     pub kind: BackendKind,
+    /// The largest request body it accepts, in bytes: the server's figure,
+    /// or [`AppConfig::DEFAULT_BODY_LIMIT`] for an API called directly.
+    pub body_limit: u64,
 }
 
 pub fn resolve(server: Option<&AppConfig>, user_api_base: Option<&str>) -> Backend {
@@ -33,8 +36,13 @@ pub fn resolve(server: Option<&AppConfig>, user_api_base: Option<&str>) -> Backe
     let server_backend = server
         .filter(|_| via_server)
         .and_then(|server| server.backend.as_deref());
+    let body_limit = server
+        .filter(|_| via_server)
+        .and_then(|server| server.body_limit)
+        .unwrap_or(AppConfig::DEFAULT_BODY_LIMIT);
     Backend {
         kind: backend_kind::classify(via_server, server_backend, &api_base),
+        body_limit,
         api_base,
         key_required,
         via_server,
@@ -110,6 +118,7 @@ mod tests {
             key_required: false,
             backend: Some("local".into()),
             embed_origins: Vec::new(),
+            body_limit: Some(1 << 20),
         }
     }
 
@@ -118,6 +127,7 @@ mod tests {
         let backend = resolve(Some(&local()), None);
         assert_eq!(backend.api_base, "/v1");
         assert!(!backend.key_required && backend.via_server);
+        assert_eq!(backend.body_limit, 1 << 20);
     }
 
     #[test]
@@ -125,6 +135,7 @@ mod tests {
         let backend = resolve(None, None);
         assert_eq!(backend.api_base, TOGETHER_API_BASE);
         assert!(backend.key_required && !backend.via_server);
+        assert_eq!(backend.body_limit, AppConfig::DEFAULT_BODY_LIMIT);
     }
 
     #[test]

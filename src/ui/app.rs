@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::cell_view::CellView;
 use super::editor::Editor;
+use super::files::{self, Actions};
 use super::session_bar::SessionBar;
 use super::settings_panel::SettingsPanel;
 use super::share::ShareBar;
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
     if !embedded {
         shortcuts::listen();
     }
+    files::listen_for_drops();
+    let actions = Actions::from_context();
 
     view! {
         <header class="top-bar">
@@ -74,7 +77,9 @@ pub fn App() -> impl IntoView {
                     <CellView cell=cell/>
                 </For>
             </section>
-            <section class="input" aria-label="Code input">
+            <section class="input" aria-label="Code input"
+                on:click=move |event| actions.click(event) on:change=move |event| actions.change(event)>
+                <div class="attached" inner_html=move || actions.chips_html()></div>
                 <Editor readonly=readonly/>
                 <div class="actions">
                     <button type="button" class="primary" data-testid="run" disabled=running
@@ -87,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="clear" disabled=running on:click=move |_| notebook.clear()>
                         "Clear scrollback"
                     </button>
+                    <span class="notebook-bar" inner_html=files::NOTEBOOK_BAR></span>
                 </div>
             </section>
         </main>

@@ -50,6 +50,36 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Today, `YYYY-MM-DD` (UTC).
+pub fn today() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+        .chars()
+        .take(10)
+        .collect()
+}
+
+/// Offers `text` as a download named `name`; false when the browser
+/// refused to make it.
+pub fn download(name: &str, mime: &str, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let make = || -> Result<(), wasm_bindgen::JsValue> {
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let parts = js_sys::Array::of1(&text.into());
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        // Not revoked: the download may start after this returns, and one
+        // export's text is freed with the page.
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let document = web_sys::window().and_then(|window| window.document());
+        let link = document.ok_or("no document")?.create_element("a")?;
+        link.set_attribute("href", &url)?;
+        link.set_attribute("download", name)?;
+        link.unchecked_ref::<web_sys::HtmlElement>().click();
+        Ok(())
+    };
+    make().is_ok()
+}
+
 pub fn copy_to_clipboard(text: String) {
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().clipboard().write_text(&text);

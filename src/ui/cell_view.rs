@@ -41,9 +41,15 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
         });
         browser::copy_to_clipboard(text);
     };
+    // An imported cell runs in its place; any other runs again below.
     let rerun = move |_| {
-        notebook.run_in_turn(vec![cell.with_untracked(|cell| cell.code.clone())]);
+        if status() == Status::NotRun {
+            notebook.run_cells(vec![cell]);
+        } else {
+            notebook.run_in_turn(vec![cell.with_untracked(|cell| cell.code.clone())]);
+        }
     };
+    let files = move || cell.with(|cell| format!("Files sent: {}", cell.files.join(", ")));
     let share_cell = move |_| {
         let (code, outputs) = cell.with_untracked(|cell| (cell.code.clone(), cell.outputs.clone()));
         share::share(notices, code, outputs);
@@ -75,13 +81,14 @@ pub fn CellView(cell: RwSignal<Cell>) -> impl IntoView {
                     <button type="button" data-testid="copy-code" on:click=copy_code title="Copy the code">"Copy code"</button>
                     <button type="button" data-testid="copy-output" on:click=copy_output title="Copy the text output" disabled=move || cell.with(|cell| cell.outputs.is_empty())>"Copy output"</button>
                     <button type="button" data-testid="rerun" on:click=rerun disabled=busy title="Run this code (again) in the current session">
-                        {move || if status() == Status::Shared { "Run" } else { "Re-run" }}
+                        {move || if matches!(status(), Status::Shared | Status::NotRun) { "Run" } else { "Re-run" }}
                     </button>
                     <button type="button" data-testid="share" on:click=share_cell title="Copy a link to this code and its outputs">"Share"</button>
                 </span>
             </header>
             // Long lines scroll sideways: the keyboard reaches it too.
             <pre class="cell-code" data-testid="cell-code" tabindex="0" role="group" aria-label="Code" inner_html=code_html></pre>
+            <p class="cell-files" data-testid="cell-files" hidden=move || cell.with(|cell| cell.files.is_empty())>{files}</p>
             <p class="cell-message" role="status" hidden=move || message.with(String::is_empty)>{message}</p>
             {move || session_lost.get().then(|| view! {
                 <button type="button" class="replay" data-testid="replay" disabled=busy on:click=move |_| notebook.replay(id)>
@@ -103,6 +110,8 @@ pub(super) fn status_label(status: Status) -> &'static str {
         Status::Stopped => "stopped",
         Status::Failed => "failed",
         Status::Shared => "shared with a link: read-only until you run it",
+        Status::NotRun => "not run yet",
+        Status::Note => "",
     }
 }
 

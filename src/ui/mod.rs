@@ -7,6 +7,7 @@ mod app;
 mod browser;
 mod cell_view;
 mod editor;
+mod files;
 mod frame_view;
 mod output;
 mod session_bar;

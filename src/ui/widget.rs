@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, ResizeObserver};
 
 use super::browser;
-use super::state::{Draft, Notebook, Scrollback};
+use super::state::{Attachments, Draft, Notebook, Notices, Scrollback};
 use crate::embed::host_api::{self, HostMessage, WidgetMessage};
 use crate::model::cell::Status;
 use crate::model::settings::Theme;
@@ -69,6 +69,8 @@ pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
     let notebook = expect_context::<Notebook>();
     let draft = expect_context::<Draft>();
     let scrollback = expect_context::<Scrollback>();
+    let attachments = expect_context::<Attachments>();
+    let notices = expect_context::<Notices>();
     let host = Host {
         origins: StoredValue::new(browser::own_origin()),
         parent_origin: StoredValue::new(browser::parent_origin().unwrap_or_default()),
@@ -92,6 +94,14 @@ pub fn connect(theme: RwSignal<Theme>, auto_height: bool) -> Host {
             HostMessage::Run => notebook.submit(),
             HostMessage::ResetSession => notebook.new_session(),
             HostMessage::SetTheme(chosen) => theme.set(chosen),
+            HostMessage::AttachFiles(files, error) => {
+                for file in files {
+                    attachments.add(file);
+                }
+                if let Some(error) = error {
+                    notices.notify(error);
+                }
+            }
         }
     });
     on_cleanup(move || listener.remove());

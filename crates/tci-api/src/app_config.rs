@@ -22,11 +22,21 @@ pub struct AppConfig {
     /// embedded app talks by `postMessage` with the exact origins among them.
     #[serde(default)]
     pub embed_origins: Vec<String>,
+    /// The largest execute request body the API accepts, in bytes, so the
+    /// app refuses too large a set of files before sending it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_limit: Option<u64>,
 }
 
 impl AppConfig {
     /// Its name next to the app's `index.html`.
     pub const FILE_NAME: &str = "config.json";
+
+    /// The request-body limit assumed where none is known: Together does not
+    /// publish one for `/tci/execute`, so proxy mode reports no more than
+    /// this, and the app assumes it when it calls an API directly. The local
+    /// backend's default `--body-limit` is the same 16 MiB.
+    pub const DEFAULT_BODY_LIMIT: u64 = 16 << 20;
 }
 
 #[cfg(test)]
@@ -44,8 +54,12 @@ mod tests {
             key_required: false,
             backend: Some("local".into()),
             embed_origins: Vec::new(),
+            body_limit: None,
         };
         assert_eq!(full, local);
+        let limited: AppConfig =
+            serde_json::from_str(r#"{"apiBase": "/v1", "bodyLimit": 1024}"#).unwrap();
+        assert_eq!(limited.body_limit, Some(1024));
         let minimal: AppConfig = serde_json::from_str(r#"{"apiBase": "/v1"}"#).unwrap();
         assert!(!minimal.key_required && minimal.backend.is_none());
         assert!(serde_json::from_str::<AppConfig>("{}").is_err());

@@ -57,6 +57,36 @@ pub struct FileUpload {
     pub content: String,
 }
 
+impl FileUpload {
+    /// Why a server would refuse `name` as a file's name, if it would: the
+    /// file must land inside the session's folder. Sub-folders are allowed
+    /// (`data/x.csv`); an empty name, a NUL byte, an absolute path, a `..`
+    /// part, or a name that is only the folder itself (`.`, `./`) are not.
+    /// The local backend refuses exactly these, and the app checks the same
+    /// before sending.
+    pub fn name_problem(name: &str) -> Option<&'static str> {
+        if name.is_empty() {
+            return Some("it is empty");
+        }
+        if name.contains('\0') {
+            return Some("it contains a NUL byte");
+        }
+        if name.starts_with('/') {
+            return Some("absolute paths would leave the session folder");
+        }
+        let mut parts = name
+            .split('/')
+            .filter(|part| !part.is_empty() && *part != ".");
+        if name.split('/').any(|part| part == "..") {
+            return Some("'..' would leave the session folder");
+        }
+        if parts.next().is_none() {
+            return Some("it names the session folder itself");
+        }
+        None
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileEncoding {

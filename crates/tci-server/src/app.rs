@@ -121,7 +121,10 @@ fn routes(state: AppState, site: &Site) -> Router {
                 .split_whitespace()
                 .map(str::to_owned)
                 .collect();
-            get(move |State(state): State<AppState>| app_config(state, embed_origins.clone()))
+            let body_limit = site.body_limit;
+            get(move |State(state): State<AppState>| {
+                app_config(state, embed_origins.clone(), body_limit)
+            })
         })
         .route(
             "/healthz",

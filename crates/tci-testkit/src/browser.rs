@@ -51,6 +51,11 @@ impl Browser {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--no-first-run", "--window-size=1200,900",
                          format!("--user-data-dir={}", profile.path().display())],
+                // Downloads (exported notebooks) land where tests read them,
+                // more than one per page without asking.
+                "prefs": {"download.default_directory": profile.path().join("downloads"),
+                          "download.prompt_for_download": false,
+                          "profile.default_content_setting_values.automatic_downloads": 1},
             }),
         );
         let mut client = None;
@@ -209,28 +214,9 @@ impl Browser {
     /// some of what the console shows as errors (a `postMessage` to the
     /// wrong origin) as warnings.
     pub async fn console_problems(&self) -> Vec<String> {
-        use http_body_util::{BodyExt, Full};
-        use hyper_util::client::legacy::Client as HttpClient;
-        use hyper_util::rt::TokioExecutor;
-
-        // chromedriver's log endpoint, which fantoccini has no command for.
-        let session = self.client.session_id().await.unwrap().unwrap();
-        let request = axum::http::Request::post(format!(
-            "http://127.0.0.1:{}/session/{session}/se/log",
-            self.driver_port
-        ))
-        .header(axum::http::header::CONTENT_TYPE, "application/json")
-        .body(Full::new(axum::body::Bytes::from(
-            json!({"type": "browser"}).to_string(),
-        )))
-        .unwrap();
-        let response = HttpClient::builder(TokioExecutor::new())
-            .build_http()
-            .request(request)
-            .await
-            .unwrap();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        let log: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let log = self
+            .driver_command("se/log", json!({"type": "browser"}))
+            .await;
         log["value"]
             .as_array()
             .expect("chromedriver's log entries")
@@ -238,6 +224,77 @@ impl Browser {
             .filter(|entry| entry["level"] == "SEVERE" || entry["level"] == "WARNING")
             .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
             .collect()
+    }
+
+    /// A Chrome DevTools Protocol command in the current page, through
+    /// chromedriver; its result.
+    pub async fn cdp(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
+        let answer = self
+            .driver_command(
+                "goog/cdp/execute",
+                json!({"cmd": command, "params": params}),
+            )
+            .await;
+        answer["value"].clone()
+    }
+
+    /// Drops the files at `paths` on the middle of the first element
+    /// matching `css`, as a reader dragging them from a file manager does:
+    /// Chromium's own drag events (enter, over, drop) carrying the files.
+    pub async fn drop_files(&self, css: &str, paths: &[&std::path::Path]) {
+        self.wait_for(css).await;
+        let middle = self
+            .client
+            .execute(
+                "const box = document.querySelector(arguments[0]).getBoundingClientRect();\
+                 return [box.x + box.width / 2, box.y + box.height / 2];",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        let files: Vec<String> = paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        for kind in ["dragEnter", "dragOver", "drop"] {
+            let answer = self
+                .cdp(
+                    "Input.dispatchDragEvent",
+                    json!({"type": kind, "x": middle[0], "y": middle[1],
+                           "data": {"items": [], "files": files, "dragOperationsMask": 1}}),
+                )
+                .await;
+            assert!(answer.get("error").is_none(), "{kind}: {answer}");
+        }
+    }
+
+    /// Where downloads land (the profile's `downloads` folder).
+    pub fn downloads(&self) -> std::path::PathBuf {
+        self.profile.path().join("downloads")
+    }
+
+    /// POSTs `body` to chromedriver's `path` under this session, for what
+    /// fantoccini has no command for.
+    async fn driver_command(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        use http_body_util::{BodyExt, Full};
+        use hyper_util::client::legacy::Client as HttpClient;
+        use hyper_util::rt::TokioExecutor;
+
+        let session = self.client.session_id().await.unwrap().unwrap();
+        let request = axum::http::Request::post(format!(
+            "http://127.0.0.1:{}/session/{session}/{path}",
+            self.driver_port
+        ))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(axum::body::Bytes::from(body.to_string())))
+        .unwrap();
+        let response = HttpClient::builder(TokioExecutor::new())
+            .build_http()
+            .request(request)
+            .await
+            .unwrap();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice(&body).unwrap()
     }
 
     /// The browser's processes (Chromium and its renderers, GPU and

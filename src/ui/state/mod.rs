@@ -8,9 +8,11 @@
 //! - [`Connection`]: the API base and key.
 //! - [`Notices`]: the page's notice and the last share link.
 //! - [`Clock`]: the time elapsed-time displays follow.
+//! - [`Attachments`]: the files going with the next run.
 //! - [`Notebook`]: actions across those (run, stop, replay, clear, new
 //!   session) and saving them.
 
+mod attachments;
 mod clock;
 mod connection;
 mod draft;
@@ -21,6 +23,7 @@ mod session;
 
 use leptos::prelude::*;
 
+pub use attachments::Attachments;
 pub use clock::Clock;
 pub use connection::Connection;
 pub use draft::Draft;
@@ -70,12 +73,14 @@ fn provide(
     let draft = Draft::new(draft, saved.history, widget_key.is_some());
     let connection = Connection::restore();
     let notices = Notices::new(notice);
-    let notebook = Notebook::new(session, scrollback, draft, connection, notices);
+    let attachments = Attachments::new(notices);
+    let notebook = Notebook::new(session, scrollback, draft, connection, notices, attachments);
     provide_context(session);
     provide_context(scrollback);
     provide_context(draft);
     provide_context(connection);
     provide_context(notices);
+    provide_context(attachments);
     provide_context(Clock::new());
     provide_context(notebook);
     notebook

@@ -7,8 +7,10 @@ use leptos::task::spawn_local;
 use tci_api::{ExecuteRequest, Output};
 use web_sys::AbortController;
 
-use super::{Connection, Draft, Notices, Scrollback, Session};
+use super::{Attachments, Connection, Draft, Notices, Scrollback, Session};
+use crate::model::attach;
 use crate::model::cell::{Cell, Status};
+use crate::model::notebook_file::Imported;
 use crate::model::storage::{self, Saved};
 use crate::model::storage_keys;
 use crate::ui::{api, browser};
@@ -20,6 +22,7 @@ pub struct Notebook {
     draft: Draft,
     connection: Connection,
     notices: Notices,
+    attachments: Attachments,
     /// The id of the cell waiting for its answer.
     running: RwSignal<Option<u64>>,
     abort: StoredValue<Option<AbortController>, LocalStorage>,
@@ -32,6 +35,7 @@ impl Notebook {
         draft: Draft,
         connection: Connection,
         notices: Notices,
+        attachments: Attachments,
     ) -> Self {
         Notebook {
             session,
@@ -39,6 +43,7 @@ impl Notebook {
             draft,
             connection,
             notices,
+            attachments,
             running: RwSignal::new(None),
             abort: StoredValue::new_local(None),
         }
@@ -79,67 +84,141 @@ impl Notebook {
         }
     }
 
-    /// Runs the editor's code and clears the editor.
+    /// Runs the editor's code and clears the editor; a run whose files
+    /// make too large a request is refused first, and the code stays.
     pub fn submit(self) {
         let code = self.draft.current();
-        if code.trim().is_empty() || self.is_running_untracked() {
+        if code.trim().is_empty() || self.is_running_untracked() || !self.fits(&code) {
             return;
         }
         self.draft.submitted(&code);
         self.run_in_turn(vec![code]);
     }
 
+    /// The request `code` makes with the attached files, if it fits the
+    /// API's body limit; a notice names the limit when it does not.
+    fn request(&self, code: String) -> Option<ExecuteRequest> {
+        let mut request = ExecuteRequest::python(code, self.session.current());
+        let files = self.attachments.pending();
+        if files.is_empty() {
+            return Some(request);
+        }
+        request.files = Some(files);
+        let limit = self
+            .connection
+            .backend_untracked()
+            .map_or(tci_api::AppConfig::DEFAULT_BODY_LIMIT, |backend| {
+                backend.body_limit
+            });
+        match attach::check(&request, limit) {
+            Ok(()) => Some(request),
+            Err(why) => {
+                self.notices.notify(why);
+                None
+            }
+        }
+    }
+
+    fn fits(&self, code: &str) -> bool {
+        self.attachments.pending().is_empty() || self.request(code.to_owned()).is_some()
+    }
+
     /// Runs each of `codes` as a new cell, one after another, without
     /// waiting for them; stops at the first that could not run, then
     /// refreshes the session's status line.
-    ///
-    /// The one place that awaits [`Notebook::run`], so submit, re-run and
-    /// replay share one way of running cells.
     pub fn run_in_turn(self, codes: Vec<String>) {
+        self.run_queue(codes.into_iter().map(|code| (code, None)).collect(), false);
+    }
+
+    /// Runs the imported cells not run yet, in place and in order, in the
+    /// current session; stops at the first that fails or raises.
+    pub fn run_all(self) {
+        self.run_cells(self.scrollback.not_run());
+    }
+
+    /// Runs `cells` in place, in order; stops at the first that fails or
+    /// raises.
+    pub fn run_cells(self, cells: Vec<RwSignal<Cell>>) {
+        if self.is_running_untracked() {
+            return;
+        }
+        let jobs = cells
+            .into_iter()
+            .map(|cell| (cell.with_untracked(|cell| cell.code.clone()), Some(cell)))
+            .collect();
+        self.run_queue(jobs, true);
+    }
+
+    /// The one place that awaits [`Notebook::run`], so submit, re-run,
+    /// replay and Run all share one way of running cells (and the wasm one
+    /// copy of it): each code as a new cell or in its imported cell's place,
+    /// in turn; stops at the first that could not run (or, with
+    /// `stop_at_error`, raised), then refreshes the session's status line.
+    fn run_queue(self, jobs: Vec<(String, Option<RwSignal<Cell>>)>, stop_at_error: bool) {
         spawn_local(async move {
-            for code in codes {
-                if !self.run(code).await {
-                    break;
+            for (code, into) in jobs {
+                match self.run(code, into).await {
+                    None => break,
+                    Some(Status::Error) if stop_at_error => break,
+                    Some(_) => {}
                 }
             }
             self.refresh_session_info().await;
         });
     }
 
-    /// Runs `code` as a new cell; true when it ran (with or without a
-    /// Python exception).
-    async fn run(self, code: String) -> bool {
+    /// Adds an imported file's cells to the scrollback, not run yet.
+    pub fn add_imported(&self, cells: Vec<Imported>) {
+        let now = browser::now_ms();
+        for imported in cells {
+            self.scrollback.push(|id| imported.into_cell(id, now));
+        }
+        self.save();
+    }
+
+    /// Runs `code` as a new cell, or in the place of the imported cell
+    /// `into`; the cell's status when Python answered (with or without an
+    /// exception), `None` when it did not run.
+    async fn run(self, code: String, into: Option<RwSignal<Cell>>) -> Option<Status> {
         let Some(backend) = self.connection.backend_untracked() else {
             self.notices
                 .notify("Still finding the API; try again in a moment.");
-            return false;
+            return None;
         };
         self.session.reload_widget_session();
+        let request = self.request(code.clone())?;
+        let files = request.files.clone().unwrap_or_default();
+        let names: Vec<String> = files.iter().map(|file| file.name.clone()).collect();
         let started = browser::now_ms();
-        let cell = self
-            .scrollback
-            .push(|id| Cell::running(id, code.clone(), started));
+        let cell = match into {
+            Some(cell) => {
+                cell.update(|cell| *cell = Cell::running(cell.id, code, started));
+                cell
+            }
+            None => self.scrollback.push(|id| Cell::running(id, code, started)),
+        };
+        cell.update(|cell| cell.files = names);
         self.running.set(Some(cell.with_untracked(|cell| cell.id)));
         self.save();
 
         let Ok(controller) = AbortController::new() else {
-            return false;
+            return None;
         };
         let signal = controller.signal();
         self.abort.set_value(Some(controller));
-        let session_id = self.session.current();
-        let request = ExecuteRequest::python(code, session_id.clone());
+        let session_id = request.session_id.clone();
         let key = self.connection.key_untracked();
         let result = api::execute(&backend, &key, &request, &signal).await;
         self.abort.set_value(None);
 
         let duration = browser::now_ms() - started;
-        let mut ran = false;
+        let mut ran = None;
         // A stopped cell has been marked already; a late answer is dropped.
         if cell.get_untracked().status == Status::Running {
             match result {
                 Ok(data) => {
-                    ran = true;
+                    ran = Some(Cell::status_of(&data.outputs));
+                    self.attachments.delivered(&files);
                     let count = self.session.count_run();
                     self.session.adopt(session_id.as_deref(), &data.session_id);
                     cell.update(|cell| {

@@ -57,11 +57,20 @@ impl Scrollback {
             .find(|cell| cell.get_untracked().id == id)
     }
 
-    pub(super) fn snapshot(&self) -> Vec<Cell> {
+    pub fn snapshot(&self) -> Vec<Cell> {
         self.cells
             .get_untracked()
             .iter()
             .map(|cell| cell.get_untracked())
+            .collect()
+    }
+
+    /// The imported cells waiting for Run all, oldest first.
+    pub(super) fn not_run(&self) -> Vec<RwSignal<Cell>> {
+        self.cells
+            .get_untracked()
+            .into_iter()
+            .filter(|cell| cell.with_untracked(|cell| cell.status == Status::NotRun))
             .collect()
     }
 

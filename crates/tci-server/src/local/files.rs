@@ -6,6 +6,8 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 
+use tci_api::FileUpload;
+
 /// A file to write, its content already decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionFile {
@@ -22,30 +24,19 @@ pub enum FileError {
 }
 
 /// The path of `name` relative to the session folder, if it stays inside.
+/// The rule is [`FileUpload::name_problem`], which the app checks too.
 pub fn relative_path(name: &str) -> Result<PathBuf, FileError> {
-    let refuse = |why| Err(FileError::BadName(name.to_owned(), why));
-    if name.is_empty() {
-        return refuse("it is empty");
+    if let Some(why) = FileUpload::name_problem(name) {
+        return Err(FileError::BadName(name.to_owned(), why));
     }
-    if name.contains('\0') {
-        return refuse("it contains a NUL byte");
-    }
-    let path = Path::new(name);
-    let mut relative = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(part) => relative.push(part),
-            Component::CurDir => {}
-            Component::ParentDir => return refuse("'..' would leave the session folder"),
-            Component::RootDir | Component::Prefix(_) => {
-                return refuse("absolute paths would leave the session folder");
-            }
-        }
-    }
-    if relative.as_os_str().is_empty() {
-        return refuse("it names the session folder itself");
-    }
-    Ok(relative)
+    // What is left are normal parts and `.`s, which the path drops.
+    Ok(Path::new(name)
+        .components()
+        .filter_map(|component| match component {
+            Component::Normal(part) => Some(part),
+            _ => None,
+        })
+        .collect())
 }
 
 /// Writes every file into `dir`, after checking every name first.
@@ -113,6 +104,30 @@ mod tests {
             PathBuf::from("data/x.csv")
         );
         assert_eq!(relative_path("./x.csv").unwrap(), PathBuf::from("x.csv"));
+        assert_eq!(relative_path("a//./b").unwrap(), PathBuf::from("a/b"));
+    }
+
+    /// The shared rule agrees with what the path itself says about every
+    /// name: an absolute or `..` component, or nothing left to name.
+    #[test]
+    fn the_shared_rule_agrees_with_the_paths_components() {
+        for name in [
+            "x.csv", "./x", "a/b", "a//b", "a/./b", "a/", "/a", "//a", "..", "a/..", "..a", "a..b",
+            ".hidden", "./.", "a/../b", "./..", " ", "dir/.", "\\..",
+        ] {
+            let components: Vec<_> = Path::new(name).components().collect();
+            let escapes = components
+                .iter()
+                .any(|part| matches!(part, Component::ParentDir | Component::RootDir));
+            let names_something = components
+                .iter()
+                .any(|part| matches!(part, Component::Normal(_)));
+            assert_eq!(
+                FileUpload::name_problem(name).is_none(),
+                !escapes && names_something,
+                "{name:?}"
+            );
+        }
     }
 
     #[test]

@@ -274,6 +274,8 @@ async fn the_keyboard_alone_reaches_every_control_and_runs_an_example() {
         "example",
         "example",
         "example",
+        // Attach files, above the editor.
+        "file-input",
         "editor",
     ];
     assert_eq!(passed, expected);
@@ -285,7 +287,8 @@ async fn the_keyboard_alone_reaches_every_control_and_runs_an_example() {
     browser.press(&[SHIFT, TAB]).await;
     assert_eq!(focus(&browser).await.0, "editor");
     browser.press(&[ESCAPE]).await;
-    for _ in 0..4 {
+    // Past Attach files, then the four examples.
+    for _ in 0..5 {
         browser.press(&[SHIFT, TAB]).await;
     }
     let first = browser

@@ -9,5 +9,6 @@ mod e2e;
 mod editor;
 mod embed;
 mod faults;
+mod files;
 mod first_page;
 mod rich_outputs;

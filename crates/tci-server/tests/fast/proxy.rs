@@ -254,8 +254,19 @@ async fn the_key_never_appears_in_responses_or_config() {
         .unwrap();
     assert_eq!(
         config,
-        json!({"apiBase": "/v1", "keyRequired": false, "backend": "proxy", "embedOrigins": ["'self'"]})
+        json!({"apiBase": "/v1", "keyRequired": false, "backend": "proxy", "embedOrigins": ["'self'"], "bodyLimit": 1 << 20})
     );
+    // Above the limit assumed for Together, that one is reported.
+    let roomy = start_proxy(&closed_upstream(), Duration::from_secs(5), 64 << 20).await;
+    let config: Value = client()
+        .get(format!("{roomy}config.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config["bodyLimit"], tci_api::AppConfig::DEFAULT_BODY_LIMIT);
     assert!(!format!("{:?}", ApiKey::new(SERVER_KEY).unwrap()).contains(SERVER_KEY));
 }
 

@@ -8,6 +8,7 @@
 mod api;
 mod fairness;
 mod faults;
+mod files;
 mod keep_alive;
 mod limits;
 mod process;
