@@ -362,8 +362,15 @@ async fn a_notebook_made_by_nbformat_imports_and_run_all_prints_its_result() {
             .await,
         2
     );
-    let note = browser.text("[data-testid=cell][data-status=note]").await;
-    assert!(note.contains("The answer"), "{note}");
+    // A Markdown cell is a Markdown output, drawn in its output frame.
+    let note = browser
+        .in_frame(
+            "[data-testid=cell][data-status=note] iframe[data-testid=output-frame]",
+            "#out h1",
+            "return [document.querySelector('#out h1').textContent, document.querySelector('#out em').textContent]",
+        )
+        .await;
+    assert_eq!(note, serde_json::json!(["The answer", "twice"]), "{note}");
     assert!(
         browser
             .text("[data-testid=cell][data-status=notrun]")
