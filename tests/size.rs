@@ -18,11 +18,12 @@
 
 use std::path::{Path, PathBuf};
 
-/// The initial load in brotli, read strictly (160,000 bytes, not KiB).
-const BROTLI_CEILING_BYTES: u64 = 160_000;
+/// The initial load in brotli, read strictly (170,000 bytes, not KiB): the
+/// README's "Size" says what raised it from 160,000.
+const BROTLI_CEILING_BYTES: u64 = 170_000;
 
 /// The initial load in gzip.
-const GZIP_CEILING_BYTES: u64 = 190_000;
+const GZIP_CEILING_BYTES: u64 = 200_000;
 
 /// The budget docs/embed.md promises for `embed.js`.
 const EMBED_CEILING_BYTES: u64 = 5 * 1024;
