@@ -311,3 +311,15 @@ fn the_frame_loads_only_vendored_renderers() {
         );
     }
 }
+
+/// The server's browser tests store a theme as the app does: the key they
+/// use is the app's.
+#[test]
+fn the_test_kit_stores_the_theme_under_the_apps_key() {
+    let kit = read("crates/tci-testkit/src/browser.rs");
+    let expected = format!(
+        "pub const THEME_STORAGE_KEY: &str = \"{}\";",
+        tci_playground::model::storage_keys::THEME
+    );
+    assert!(kit.contains(&expected), "the test kit has no {expected}");
+}

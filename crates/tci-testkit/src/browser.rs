@@ -14,6 +14,10 @@ use super::workspace_root;
 
 pub const WAIT: Duration = Duration::from_secs(30);
 
+/// The app's localStorage key of the chosen theme (`storage_keys::THEME`
+/// in the app; tests/contracts.rs checks that the two agree).
+pub const THEME_STORAGE_KEY: &str = "tci-playground-theme";
+
 #[derive(Debug)]
 pub struct Browser {
     pub client: Client,
@@ -118,18 +122,39 @@ impl Browser {
     /// frames load lazily.
     pub async fn in_frame(&self, frame_css: &str, ready: &str, script: &str) -> serde_json::Value {
         let frame = self.wait_for(frame_css).await;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'})",
-                vec![serde_json::to_value(&frame).unwrap()],
-            )
-            .await
-            .unwrap();
-        frame.enter_frame().await.unwrap();
+        self.enter_frame_in_view(frame).await;
         self.wait_for(ready).await;
         let value = self.client.execute(script, vec![]).await.unwrap();
         self.client.enter_parent_frame().await.unwrap();
         value
+    }
+
+    /// Forgets the page's storage, stores `theme` as the chosen theme and
+    /// reloads, as a reader who picked it in an earlier visit; returns once
+    /// the editor is there.
+    pub async fn reload_with_theme(&self, theme: &str) {
+        self.client
+            .execute(
+                "localStorage.clear(); localStorage.setItem(arguments[0], arguments[1]);",
+                vec![json!(THEME_STORAGE_KEY), json!(theme)],
+            )
+            .await
+            .unwrap();
+        self.client.refresh().await.unwrap();
+        self.wait_for("[data-testid=editor]").await;
+    }
+
+    /// Scrolls `element` to the middle of the viewport (output frames load
+    /// only near it) and enters it, a frame.
+    pub async fn enter_frame_in_view(&self, element: fantoccini::elements::Element) {
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&element).unwrap()],
+            )
+            .await
+            .unwrap();
+        element.enter_frame().await.unwrap();
     }
 
     /// Puts `code` in the editor as if pasted.

@@ -63,16 +63,7 @@ async fn violations(browser: &Browser, view: &str) -> Vec<String> {
         .unwrap();
     let frame_count = frames.len();
     for frame in frames {
-        // Output frames load when they come near the viewport.
-        browser
-            .client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'})",
-                vec![serde_json::to_value(&frame).unwrap()],
-            )
-            .await
-            .unwrap();
-        frame.enter_frame().await.unwrap();
+        browser.enter_frame_in_view(frame).await;
         // The frame's own document with its output, not the blank one
         // before it loaded.
         browser.wait_for("#out > *").await;
@@ -130,15 +121,7 @@ def fail(d):\n    return {'key': 1}[d] / 0\n\
 fail('missing')";
 
 async fn reload_with_theme(browser: &Browser, theme: &str) {
-    browser
-        .client
-        .execute(
-            "localStorage.clear(); localStorage.setItem('tci-playground-theme', arguments[0]);",
-            vec![json!(theme)],
-        )
-        .await
-        .unwrap();
-    browser.client.refresh().await.unwrap();
+    browser.reload_with_theme(theme).await;
     browser.wait_for("[data-testid=welcome]:not(:empty)").await;
     let applied = browser
         .client

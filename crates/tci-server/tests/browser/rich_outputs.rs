@@ -62,19 +62,6 @@ from IPython.display import Javascript
 display(Javascript("element.textContent = 'drawn by ' + typeof element"))
 pd.DataFrame({'planet': ['Mars', 'Venus'], 'moons': [2, 0]})"#;
 
-async fn set_theme(browser: &Browser, theme: &str) {
-    browser
-        .client
-        .execute(
-            "localStorage.clear(); localStorage.setItem('tci-playground-theme', arguments[0]);",
-            vec![json!(theme)],
-        )
-        .await
-        .unwrap();
-    browser.client.refresh().await.unwrap();
-    browser.wait_for("[data-testid=editor]").await;
-}
-
 /// The frame's theme and the colour of its text, read inside it.
 const THEME_IN_FRAME: &str =
     "return [document.documentElement.dataset.theme, getComputedStyle(document.body).color]";
@@ -97,7 +84,7 @@ async fn markdown_math_and_json_render_in_both_themes() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&server.url).await;
     for theme in ["light", "dark"] {
-        set_theme(&browser, theme).await;
+        browser.reload_with_theme(theme).await;
         browser.click("[data-testid=clear]").await;
         assert_eq!(browser.run(MARKDOWN).await, "ok");
 
@@ -188,7 +175,7 @@ async fn markdown_math_and_json_render_in_both_themes() {
 async fn a_theme_change_reaches_live_frames() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&server.url).await;
-    set_theme(&browser, "light").await;
+    browser.reload_with_theme("light").await;
     assert_eq!(
         browser
             .run("from IPython.display import Markdown\nMarkdown('**bold**')")
@@ -230,7 +217,7 @@ async fn charts_draw_interactively_in_both_themes() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&server.url).await;
     for theme in ["light", "dark"] {
-        set_theme(&browser, theme).await;
+        browser.reload_with_theme(theme).await;
         browser.click("[data-testid=clear]").await;
         assert_eq!(browser.run(CHARTS).await, "ok");
         let vega = browser
@@ -449,7 +436,7 @@ async fn the_frame_document_is_isolated_however_it_is_framed() {
 
 /// What a data notebook shows, with the local backend's packages as they
 /// come: plotly's `fig.show()` and its standalone HTML page (plotly.js
-/// inline, about 5 MB: over the default `--output-cap`, so raised here),
+/// inline, about 4.8 MB, within the default `--output-cap`),
 /// an Altair chart and a SymPy integral.
 const PACKAGES: &str = r#"import altair as alt
 import pandas as pd
@@ -465,10 +452,10 @@ sympy.Integral(sympy.sqrt(1 / x), x)"#;
 
 #[tokio::test]
 async fn plotly_altair_and_sympy_draw_as_in_jupyterlab() {
-    let server = RunningServer::start(&["--output-cap", "16777216"]);
+    let server = RunningServer::start(&[]);
     let browser = Browser::open(&server.url).await;
     for theme in ["light", "dark"] {
-        set_theme(&browser, theme).await;
+        browser.reload_with_theme(theme).await;
         browser.click("[data-testid=clear]").await;
         assert_eq!(browser.run(PACKAGES).await, "ok", "{theme}");
         let titles: Vec<String> = {
