@@ -25,7 +25,7 @@ fn frame_height(frame: &Element) -> Option<u32> {
 }
 
 #[wasm_bindgen_test]
-async fn rich_outputs_go_to_a_sandboxed_lazy_frame() {
+async fn rich_outputs_go_to_a_sandboxed_frame_loaded_near_the_viewport() {
     for (mime, data) in [
         (
             "text/html",
@@ -50,13 +50,16 @@ async fn rich_outputs_go_to_a_sandboxed_lazy_frame() {
             "{mime}"
         );
         assert_eq!(
-            attr(&frame, "src").as_deref(),
+            attr(&frame, "data-src").as_deref(),
             Some("renderers/frame.html"),
             "{mime}"
         );
+        // In view, so it gets its document.
+        wait_for("the frame's document", || {
+            attr(&frame, "src").as_deref() == Some("renderers/frame.html")
+        })
+        .await;
         assert_eq!(attr(&frame, "title"), Some(format!("{mime} output")));
-        let loading = js_sys::Reflect::get(&frame, &"loading".into()).expect("read loading");
-        assert_eq!(loading.as_string().as_deref(), Some("lazy"), "{mime}");
         // The output lives in the frame's document, never in this page.
         assert!(!output.inner_html().contains("alert"), "{mime}");
         assert_no_element(&output, "script");
@@ -97,4 +100,32 @@ async fn a_height_from_anything_but_its_frame_is_ignored() {
         Some(60),
         "the frame took a height another window posted"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_frame_far_below_the_viewport_gets_no_document_until_it_comes_near() {
+    let spacer = document().create_element("div").unwrap();
+    spacer
+        .set_attribute("style", "height:5000px")
+        .expect("a spacer");
+    document()
+        .body()
+        .unwrap()
+        .prepend_with_node_1(&spacer)
+        .unwrap();
+    let (_mounted, output) = render(bundle(
+        RichKind::DisplayData,
+        json!({"text/markdown": "# far"}),
+    ))
+    .await;
+    let frame = one(&output, "iframe[data-testid=output-frame]");
+    sleep(Duration::from_millis(300)).await;
+    let far = attr(&frame, "src");
+    frame.scroll_into_view();
+    wait_for("the frame's document once in view", || {
+        attr(&frame, "src").as_deref() == Some("renderers/frame.html")
+    })
+    .await;
+    spacer.remove();
+    assert_eq!(far, None);
 }
