@@ -157,6 +157,19 @@ impl Browser {
         element.enter_frame().await.unwrap();
     }
 
+    /// The current document's cell once it has run, checked to have
+    /// succeeded.
+    pub async fn succeeded_cell(&self) -> fantoccini::elements::Element {
+        let cell = self
+            .wait_for("[data-testid=cell]:not([data-status=running])")
+            .await;
+        assert_eq!(
+            cell.attr("data-status").await.unwrap().as_deref(),
+            Some("ok")
+        );
+        cell
+    }
+
     /// Puts `code` in the editor as if pasted.
     pub async fn set_code(&self, code: &str) {
         self.wait_for("[data-testid=editor]").await;

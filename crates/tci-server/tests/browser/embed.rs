@@ -56,30 +56,19 @@ async fn poll(browser: &Browser, what: &str, script: &str) -> Value {
     }
 }
 
-/// The current frame's cell once it has run, checked to have succeeded.
-async fn succeeded_cell(browser: &Browser) -> fantoccini::elements::Element {
-    let cell = browser
-        .wait_for("[data-testid=cell]:not([data-status=running])")
-        .await;
-    assert_eq!(
-        cell.attr("data-status").await.unwrap().as_deref(),
-        Some("ok")
-    );
-    cell
-}
-
 #[tokio::test]
 async fn snippets_on_a_page_share_a_session() {
     let server = RunningServer::start(&[]);
     let browser = Browser::open(&format!("{}embed/demo.html", server.url)).await;
     start_snippet(&browser, "set-x").await;
     enter_frame(&browser, "set-x").await;
-    succeeded_cell(&browser).await;
+    browser.succeeded_cell().await;
     leave_frame(&browser).await;
 
     start_snippet(&browser, "print-x").await;
     enter_frame(&browser, "print-x").await;
-    let output = succeeded_cell(&browser)
+    let output = browser
+        .succeeded_cell()
         .await
         .find(Locator::Css(
             "[data-testid=output][data-output-type=stdout]",

@@ -244,28 +244,14 @@ async fn the_key_never_appears_in_responses_or_config() {
         let text = request.send().await.unwrap().text().await.unwrap();
         assert!(!text.contains(SERVER_KEY), "{path}: {text}");
     }
-    let config: Value = client()
-        .get(format!("{proxy}config.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config = config_of(&proxy).await;
     assert_eq!(
         config,
         json!({"apiBase": "/v1", "keyRequired": false, "backend": "proxy", "embedOrigins": ["'self'"], "bodyLimit": 1 << 20})
     );
     // Above the limit assumed for Together, that one is reported.
     let roomy = start_proxy(&closed_upstream(), Duration::from_secs(5), 64 << 20).await;
-    let config: Value = client()
-        .get(format!("{roomy}config.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config = config_of(&roomy).await;
     assert_eq!(config["bodyLimit"], tci_api::AppConfig::DEFAULT_BODY_LIMIT);
     assert!(!format!("{:?}", ApiKey::new(SERVER_KEY).unwrap()).contains(SERVER_KEY));
 }
@@ -436,4 +422,16 @@ async fn an_allowed_page_can_read_a_rate_limit_and_its_retry_after() {
         "{headers:?}"
     );
     assert!(headers.contains_key("retry-after"));
+}
+
+/// The `config.json` the server at `base` gives the app.
+async fn config_of(base: &str) -> Value {
+    client()
+        .get(format!("{base}config.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

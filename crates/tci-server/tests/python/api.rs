@@ -96,12 +96,7 @@ async fn rich_outputs_carry_the_full_mime_bundle() {
     let (_, outputs) = server
         .run("plt.figure(); plt.plot([3, 1])", Some(&session))
         .await;
-    assert!(
-        outputs
-            .iter()
-            .any(|output| output["data"]["image/png"].is_string()),
-        "{outputs:?}"
-    );
+    assert_has_png(&outputs);
 
     let code = "from IPython.display import display, Markdown, Latex, JSON, SVG\n\
         display(Markdown('# Title'))\ndisplay(Latex(r'$x^2$'))\ndisplay(JSON({'k': [1, 2]}))\n\
@@ -168,12 +163,7 @@ async fn charts_and_math_come_as_jupyter_mime_bundles() {
             Some(&session),
         )
         .await;
-    assert!(
-        outputs
-            .iter()
-            .any(|output| output["data"]["image/png"].is_string()),
-        "{outputs:?}"
-    );
+    assert_has_png(&outputs);
 }
 
 /// A figure saved with its own copy of plotly.js (`include_plotlyjs=True`,
@@ -577,4 +567,14 @@ async fn a_client_that_stops_waiting_does_not_shift_later_answers() {
     assert_eq!(text_of(&outputs, "stdout"), "42\n");
     let (_, outputs) = server.run("print('third')", Some(&session)).await;
     assert_eq!(text_of(&outputs, "stdout"), "third\n");
+}
+
+/// Some output of `outputs` is a PNG figure.
+fn assert_has_png(outputs: &[serde_json::Value]) {
+    assert!(
+        outputs
+            .iter()
+            .any(|output| output["data"]["image/png"].is_string()),
+        "{outputs:?}"
+    );
 }
